@@ -1,0 +1,38 @@
+# Two commands for a fresh machine with Python 3.11+ and make: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: install run test test-browser lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) courses sync
+	$(FLASK) demo seed
+	$(FLASK) run --port $(PORT)
+
+test: install
+	$(BIN)/pytest -n 2 -m "not browser"
+
+test-browser: install
+	$(BIN)/pytest -m browser
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance/lms.db*

@@ -1,0 +1,90 @@
+"""UPR Academy: create_app() reads as the table of contents of the application."""
+import logging
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from lms import config as settings
+from lms.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=str(settings.INSTANCE))
+    app.config.update(settings.load())
+    app.config.update(config or {})
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from lms.core import models_registry  # noqa: F401  (every model, for Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.auth.cli import bp as users_cli
+    from lms.auth.views import bp as auth_bp
+    from lms.core.views import bp as core_bp
+    from lms.demo.cli import bp as demo_cli
+
+    for blueprint in (core_bp, auth_bp, users_cli, demo_cli):
+        app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    from lms.core import errors, security, static
+
+    app.before_request(security.require_login)
+    app.after_request(security.set_security_headers)
+    errors.register(app)
+    static.register(app)
+
+    @app.context_processor
+    def _globals():
+        return {"languages": app.config["LANGUAGES"], "current_locale": _select_locale()}
+
+
+def _load_user(user_id: str):
+    from lms.auth.models import User
+
+    ident, _, epoch = user_id.partition(":")
+    if not ident.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or user.session_epoch != int(epoch) or not user.active:
+        return None
+    return user
+
+
+def _select_locale() -> str:
+    from flask import current_app, has_request_context
+
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if "locale" in g:
+        return g.locale
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated:
+        choice = current_user.locale
+    else:
+        choice = session.get("locale") or request.accept_languages.best_match(languages)
+    g.locale = choice if choice in languages else "en"
+    return g.locale

@@ -1,0 +1,60 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from lms.auth.passwords import MAX_LENGTH, password_problem
+
+LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+
+
+class PolicyPassword:
+    """Applies the password policy (length and common-password list)."""
+
+    def __call__(self, form, field):
+        email = form.email.data if hasattr(form, "email") else ""
+        name = form.name.data if hasattr(form, "name") else ""
+        problem = password_problem(field.data or "", email=email or "", name=name or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+def _email_field():
+    return EmailField(_l("E-mail address"), validators=[
+        DataRequired(), Email(check_deliverability=False), Length(max=254)])
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    email = _email_field()
+    password = PasswordField(_l("Password"), validators=[DataRequired(), PolicyPassword()],
+                             description=_l("At least 12 characters. A short sentence works well."))
+    locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="en")
+    organisation_text = StringField(_l("Organisation (optional)"), validators=[Length(max=200)])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+
+
+class ForgotForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), PolicyPassword()])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), PolicyPassword()])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])

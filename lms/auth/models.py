@@ -1,0 +1,54 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.core.db import utcnow
+from lms.extensions import db
+
+ROLES = ("learner", "facilitator", "admin")
+LOCALES = ("en", "fr", "es")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="learner")
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    organisation_text: Mapped[str | None] = mapped_column(String(200))
+    # Bumped on logout and password change; part of the session's user id, so any copied
+    # cookie that carries an older epoch stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    last_login_at: Mapped[datetime | None]
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class LoginFailure(db.Model):
+    """Failed logins per account, shared by every worker through the database."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(254))
+    at: Mapped[datetime]

@@ -1,0 +1,83 @@
+"""Settings from the environment. Every variable is listed in the README."""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key() -> str:
+    """A development key generated once into instance/ so sessions survive restarts."""
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        INSTANCE.mkdir(exist_ok=True)
+        return f"sqlite:///{INSTANCE / 'lms.db'}"
+    # Accept the common postgres:// spelling and use the psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load() -> dict:
+    production = os.environ.get("LMS_ENV", "development") == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if production and not secret:
+        raise RuntimeError("SECRET_KEY must be set when LMS_ENV=production")
+    trusted = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": secret or _dev_secret_key(),
+        "SQLALCHEMY_DATABASE_URI": _database_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "UPR Academy <no-reply@localhost>"),
+        "ISSUER_NAME": os.environ.get("ISSUER_NAME", "UPR Academy"),
+        "ISSUER_EMAIL": os.environ.get("ISSUER_EMAIL", "badges@upr-academy.example"),
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "upr-demo-password-2026"),
+        # Uploads (CSV enrolment, baked badge images) are small; refuse anything bigger.
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "MAX_FORM_PARTS": 1000,
+        "TRUSTED_HOSTS": trusted or None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Static files carry a content hash in their URL, so browsers may keep them a year.
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        "LANGUAGES": ["en", "fr", "es"],
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_FAILURE_WINDOW": 15 * 60,
+        "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "COURSES_DIR": os.environ.get("COURSES_DIR", str(ROOT / "courses")),
+    }

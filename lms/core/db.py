@@ -1,0 +1,86 @@
+"""Declarative base, naming convention and the SQLite connection policy."""
+import sqlite3
+from datetime import UTC, datetime
+
+from flask import g, has_app_context, has_request_context, request
+from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on both engines (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+def mark_write_transaction() -> None:
+    """Declare that this app context writes: on SQLite its transactions then take the write
+    lock at BEGIN. POST/PUT/DELETE requests are write transactions without asking; GET
+    views that write and CLI commands that write call this first."""
+    g.write_transaction = True
+
+
+def _wants_immediate() -> bool:
+    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    return has_app_context() and g.get("write_transaction", False)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # We emit BEGIN ourselves (below), so turn off the driver's own transaction handling.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    # NORMAL in WAL mode keeps every committed transaction across an application crash;
+    # only a power loss can drop the last commits. A conscious choice (README, durability).
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    # A read-then-write transaction under a plain BEGIN fails with "database is locked"
+    # when another writer got there first; BEGIN IMMEDIATE takes the write lock up front.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")

@@ -1,0 +1,27 @@
+"""Outgoing mail: SMTP when MAIL_SERVER is set, otherwise the message goes to the log."""
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+log = logging.getLogger("lms.mail")
+
+
+def send_mail(to: str, subject: str, body: str) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    if not config.get("MAIL_SERVER"):
+        log.info("mail (no MAIL_SERVER set, not sent)\n%s", message.as_string())
+        return message
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)
+    return message

@@ -1,0 +1,91 @@
+"""Access policy for every route, security headers and safe redirects.
+
+Routes are private by default: a view is reachable without login only when it is decorated
+with @public. The route-inventory test walks url_map and holds us to that.
+"""
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+])
+
+
+def public(view):
+    """Mark a view as reachable without logging in."""
+    view.is_public = True
+    return view
+
+
+def is_public_endpoint(app, endpoint: str | None) -> bool:
+    if endpoint is None:
+        return True  # 404s and 405s are handled by the error pages
+    if endpoint == "static":
+        return True
+    view = app.view_functions.get(endpoint)
+    return bool(getattr(view, "is_public", False))
+
+
+def require_login():
+    """before_request hook: anonymous users only reach @public views."""
+    if is_public_endpoint(current_app, request.endpoint) or current_user.is_authenticated:
+        return None
+    return current_app.login_manager.unauthorized()
+
+
+def require_role(*roles: str):
+    """Views for one role; 403 for a logged-in user without it."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def set_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config.get("PRODUCTION"):
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
+    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        # Pages hold personal progress; shared caches must not keep them.
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Return target only when it is a path on this site; otherwise the fallback."""
+    if not target:
+        return fallback
+    target = target.strip()
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target

@@ -1,0 +1,34 @@
+"""Site-wide routes: home, health check, language switch."""
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from lms.core.security import public, safe_next
+from lms.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.post("/language")
+@public
+def set_language():
+    choice = request.form.get("locale", "en")
+    if choice in current_app.config["LANGUAGES"]:
+        session["locale"] = choice
+        if current_user.is_authenticated:
+            current_user.locale = choice
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("core.home")))
+
+
+@bp.get("/")
+@public
+def home():
+    return render_template("core/home.html")

@@ -1,0 +1,179 @@
+import re
+from datetime import timedelta
+
+import time_machine
+from sqlalchemy import select
+
+from lms.auth import services
+from lms.auth.models import User
+from lms.extensions import db
+from tests.factories import PASSWORD
+
+GOOD = {"name": "Nadia Rahman", "email": "nadia@example.org", "password": "a long enough phrase", "locale": "fr"}
+
+
+def test_register_logs_in_and_stores_a_scrypt_hash(client):
+    response = client.post("/register", data=GOOD)
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "nadia@example.org"))
+    assert user.locale == "fr" and user.password_hash.startswith("scrypt:")
+    assert GOOD["password"] not in user.password_hash
+    assert "Nadia Rahman" in client.get("/").get_data(as_text=True)
+
+
+def test_register_refuses_duplicate_email_any_case(client, make):
+    make.user(email="nadia@example.org")
+    response = client.post("/register", data={**GOOD, "email": "Nadia@Example.org"})
+    assert response.status_code == 400
+    assert "already exists" in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == 1
+
+
+def test_register_refuses_short_and_common_passwords(client):
+    short = client.post("/register", data={**GOOD, "password": "short pass"})
+    assert short.status_code == 400 and "at least 12" in short.get_data(as_text=True)
+    common = client.post("/register", data={**GOOD, "password": "1q2w3e4r5t6y"})
+    assert common.status_code == 400 and "too common" in common.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+
+
+def test_register_ignores_a_role_field(client):
+    client.post("/register", data={**GOOD, "role": "admin"})
+    assert db.session.scalar(select(User.role)) == "learner"
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, make):
+    make.user(email="known@example.org")
+    wrong = client.post("/login", data={"email": "known@example.org", "password": "not the password"})
+    unknown = client.post("/login", data={"email": "nobody@example.org", "password": "not the password"})
+    assert wrong.status_code == unknown.status_code == 400
+    message = "Wrong e-mail address or password."
+    assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
+
+
+def test_failed_logins_throttle_the_account_even_with_the_right_password(client, make):
+    user = make.user()
+    for _ in range(5):
+        client.post("/login", data={"email": user.email, "password": "wrong password!!"})
+    blocked = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Too many failed attempts" in blocked.get_data(as_text=True)
+    # A different client (another IP, another worker) is throttled too: the count is in the database.
+    other = client.application.test_client()
+    assert other.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    with time_machine.travel(timedelta(minutes=16)):
+        assert other.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_next_redirect_stays_on_site(client, make):
+    user = make.user()
+    for target in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"]:
+        c = client.application.test_client()
+        response = c.post(f"/login?next={target}", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/", target
+    c = client.application.test_client()
+    response = c.post("/login?next=/account", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/account"
+
+
+def test_account_requires_login(client):
+    response = client.get("/account")
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+def test_replayed_cookie_after_logout_is_logged_out(client, make, login):
+    user = make.user()
+    login(user)
+    saved = client.get_cookie("session").value
+    assert client.get("/account").status_code == 200
+    client.post("/logout")
+    thief = client.application.test_client()
+    thief.set_cookie("session", saved)
+    assert thief.get("/account").status_code == 302
+
+
+def test_password_change_logs_out_other_sessions(client, make, login):
+    user = make.user()
+    other = login(user, c=client.application.test_client())
+    login(user)
+    response = client.post("/account/password", data={
+        "pw-current": PASSWORD, "pw-password": "a brand new passphrase", "pw-confirm": "a brand new passphrase"})
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    assert other.get("/account").status_code == 302
+
+
+def test_password_change_needs_the_current_password(client, make, login):
+    user = make.user()
+    login(user)
+    response = client.post("/account/password", data={
+        "pw-current": "not my password", "pw-password": "a brand new passphrase", "pw-confirm": "a brand new passphrase"})
+    assert response.status_code == 400
+    assert "current password is not right" in response.get_data(as_text=True)
+
+
+def test_profile_update(client, make, login):
+    user = make.user()
+    login(user)
+    response = client.post("/account", data={"profile-name": "New Name", "profile-locale": "es"})
+    assert response.status_code == 302
+    make.fresh(user)
+    assert (user.name, user.locale) == ("New Name", "es")
+
+
+def _reset_link(message) -> str:
+    return re.search(r"http://localhost(/reset/\S+)", message.get_content()).group(1)
+
+
+def test_password_reset_through_the_mail_that_arrived(client, make, smtp_server):
+    user = make.user(email="reset.me@example.org")
+    response = client.post("/forgot", data={"email": "reset.me@example.org"})
+    assert response.status_code == 302
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.messages[0]
+    assert message["To"] == "reset.me@example.org"
+    link = _reset_link(message)
+    assert client.post(link, data={"password": "my new long passphrase", "confirm": "my new long passphrase"}).status_code == 302
+    assert client.post("/login", data={"email": user.email, "password": "my new long passphrase"}).status_code == 302
+    # The link works once only.
+    assert client.get(link).status_code == 400
+
+
+def test_forgot_says_the_same_for_unknown_addresses(client, smtp_server):
+    response = client.post("/forgot", data={"email": "nobody@example.org"}, follow_redirects=True)
+    assert "If an account uses that address" in response.get_data(as_text=True)
+    assert smtp_server.messages == []
+
+
+def test_forged_and_expired_reset_tokens_are_refused(client, make, app):
+    user = make.user()
+    forged = client.get("/reset/eyJpZCI6MX0.forged.signature")
+    assert forged.status_code == 400 and "not valid" in forged.get_data(as_text=True)
+    token = services.make_reset_token(user)
+    with time_machine.travel(timedelta(hours=2)):
+        expired = client.get(f"/reset/{token}")
+    assert expired.status_code == 400 and "expired" in expired.get_data(as_text=True)
+
+
+def test_reset_link_uses_the_configured_origin_not_the_host_header(client, make, smtp_server):
+    make.user(email="host@example.org")
+    client.post("/forgot", data={"email": "host@example.org"}, headers={"Host": "evil.example"})
+    assert "evil.example" not in smtp_server.messages[0].get_content()
+
+
+def test_missing_csrf_token_is_a_400(csrf_app, make):
+    client = csrf_app.test_client()
+    response = client.post("/login", data={"email": "a@example.org", "password": "whatever password"})
+    assert response.status_code == 400
+    response = client.post("/register", data=GOOD)
+    assert response.status_code == 400
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+
+
+def test_session_changes_at_login(client, make):
+    user = make.user()
+    client.get("/login")
+    before = client.get_cookie("session")
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert client.get_cookie("session").value != (before.value if before else None)
