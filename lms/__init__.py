@@ -1,4 +1,6 @@
 """UPR Academy: create_app() reads as the table of contents of the application."""
+import importlib
+import importlib.util
 import logging
 
 from flask import Flask, g, request, session
@@ -41,11 +43,22 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.auth.cli import bp as users_cli
     from lms.auth.views import bp as auth_bp
+    from lms.badges.views import bp as badges_bp
+    from lms.catalog.views import bp as catalog_bp
+    from lms.cohorts.views import bp as cohorts_bp
     from lms.core.views import bp as core_bp
+    from lms.dashboards.views import bp as dashboards_bp
     from lms.demo.cli import bp as demo_cli
+    from lms.learning.views import bp as learning_bp
+    from lms.quizzes.views import bp as quizzes_bp
 
-    for blueprint in (core_bp, auth_bp, users_cli, demo_cli):
+    for blueprint in (core_bp, auth_bp, catalog_bp, learning_bp, quizzes_bp, cohorts_bp,
+                      dashboards_bp, badges_bp, users_cli, demo_cli):
         app.register_blueprint(blueprint)
+    for feature in ("catalog", "quizzes", "cohorts", "badges"):
+        # Each feature's `flask <feature> ...` commands, once it has any.
+        if importlib.util.find_spec(f"lms.{feature}.cli"):
+            app.register_blueprint(importlib.import_module(f"lms.{feature}.cli").bp)
 
 
 def _register_hooks(app: Flask) -> None:

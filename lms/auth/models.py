@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Index, String, func
+from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.db import utcnow
@@ -21,6 +21,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default="learner")
     locale: Mapped[str] = mapped_column(String(5), default="en")
     organisation_text: Mapped[str | None] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     # Bumped on logout and password change; part of the session's user id, so any copied
     # cookie that carries an older epoch stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)

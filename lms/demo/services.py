@@ -1,4 +1,7 @@
 """Demo data. Every step looks before it writes, so seeding twice changes nothing."""
+import importlib
+import importlib.util
+
 from lms.auth import services as accounts
 from lms.auth.models import User
 
@@ -11,8 +14,9 @@ DEMO_ACCOUNTS = [
     ("mei@example.org", "Mei Chen", "learner", "en"),
 ]
 
-# Later features add their demo steps here: fn(users_by_email) -> None.
-SEED_STEPS: list = []
+# Each feature's demo step, in order: lms.<feature>.demo.seed(users_by_email) -> None.
+# Courses come first (imported from courses/ when the database has none).
+SEED_STEPS = ["catalog", "learning", "quizzes", "cohorts", "badges"]
 
 
 def ensure_user(email: str, name: str, role: str, locale: str, password: str) -> User:
@@ -25,6 +29,8 @@ def ensure_user(email: str, name: str, role: str, locale: str, password: str) ->
 def seed(password: str) -> list[User]:
     users = [ensure_user(email, name, role, locale, password) for email, name, role, locale in DEMO_ACCOUNTS]
     by_email = {user.email: user for user in users}
-    for step in SEED_STEPS:
-        step(by_email)
+    for feature in SEED_STEPS:
+        name = f"lms.{feature}.demo"
+        if importlib.util.find_spec(name):
+            importlib.import_module(name).seed(by_email)
     return users

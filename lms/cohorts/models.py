@@ -1,0 +1,70 @@
+"""Organisations, cohorts, membership and assigned courses."""
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.core.db import utcnow
+from lms.extensions import db
+
+ORGANISATION_KINDS = ("sur_ministry", "nhri", "cso", "rs_mission", "un_agency", "other")
+COHORT_STATUSES = ("planned", "active", "archived")
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    country: Mapped[str | None] = mapped_column(String(2))            # ISO 3166-1 alpha-2
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohort"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    capacity: Mapped[int | None]                                       # None: no limit
+    join_code: Mapped[str] = mapped_column(String(32), unique=True)
+    join_enabled: Mapped[bool] = mapped_column(default=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CohortMember(db.Model):
+    __tablename__ = "cohort_member"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12), default="learner")  # learner | facilitator
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]                               # removed learners keep their history
+
+
+class CohortCourse(db.Model):
+    __tablename__ = "cohort_course"
+    __table_args__ = (UniqueConstraint("cohort_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    due_on: Mapped[date | None]
+
+
+class Reminder(db.Model):
+    __tablename__ = "reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(String(200), default="")
