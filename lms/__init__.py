@@ -68,6 +68,10 @@ def _register_hooks(app: Flask) -> None:
     app.after_request(security.set_security_headers)
     errors.register(app)
     static.register(app)
+    for feature in ("learning", "badges", "cohorts"):
+        # Signal listeners (lms/core/signals.py) connect when their module is imported.
+        if importlib.util.find_spec(f"lms.{feature}.listeners"):
+            importlib.import_module(f"lms.{feature}.listeners")
 
     @app.context_processor
     def _globals():

@@ -1,0 +1,43 @@
+"""Who may see and change which cohort. Pure predicates plus query filters.
+
+Admins see everything; a facilitator sees only cohorts they facilitate (and the learners in
+them); a learner sees only their own data.
+"""
+from sqlalchemy import exists, select
+
+from lms.cohorts.models import Cohort, CohortMember
+from lms.extensions import db
+
+
+def facilitates(user, cohort) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(exists().where(
+        CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id,
+        CohortMember.role == "facilitator", CohortMember.removed_at.is_(None)))) or False
+
+
+def can_view_cohort(user, cohort) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False)) and (user.is_admin or facilitates(user, cohort))
+
+
+def can_manage_cohort(user, cohort) -> bool:
+    return can_view_cohort(user, cohort)
+
+
+def visible_cohorts(query, user):
+    """Filter a select(Cohort) down to what `user` may see."""
+    if user.is_admin:
+        return query
+    mine = select(CohortMember.cohort_id).where(
+        CohortMember.user_id == user.id, CohortMember.role == "facilitator", CohortMember.removed_at.is_(None))
+    return query.where(Cohort.id.in_(mine))
+
+
+def can_view_learner(user, learner, cohort) -> bool:
+    """A facilitator sees a learner only through a cohort they facilitate that holds the learner."""
+    if not can_view_cohort(user, cohort):
+        return False
+    return db.session.scalar(select(exists().where(
+        CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner.id,
+        CohortMember.role == "learner"))) or False
