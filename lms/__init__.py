@@ -3,7 +3,7 @@ import importlib
 import importlib.util
 import logging
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
 from lms import config as settings
@@ -73,6 +73,9 @@ def _register_hooks(app: Flask) -> None:
         if importlib.util.find_spec(f"lms.{feature}.listeners"):
             importlib.import_module(f"lms.{feature}.listeners")
 
+    # Templates test `'endpoint' in current_app.view_functions` to link features that exist.
+    app.add_template_global(current_app, "current_app")
+
     @app.context_processor
     def _globals():
         return {"languages": app.config["LANGUAGES"], "current_locale": _select_locale()}
@@ -91,7 +94,7 @@ def _load_user(user_id: str):
 
 
 def _select_locale() -> str:
-    from flask import current_app, has_request_context
+    from flask import has_request_context
 
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -78,6 +78,7 @@ def load() -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW": 15 * 60,
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        "INVITATION_MAX_AGE": 7 * 24 * 60 * 60,
         "WTF_CSRF_TIME_LIMIT": None,
         "COURSES_DIR": os.environ.get("COURSES_DIR", str(ROOT / "courses")),
     }

@@ -125,7 +125,9 @@ def login(client):
 
     def _login(user, password=PASSWORD, c=None):
         c = c or client
-        response = c.post("/login", data={"email": user.email, "password": password})
+        email = user.email
+        factories.end_read_snapshot()  # do not hold a read snapshot open while the request writes
+        response = c.post("/login", data={"email": email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return c
 

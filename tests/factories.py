@@ -1,6 +1,8 @@
 """Test data builders. Each flushes so ids exist; tests commit when a request must see it."""
 import itertools
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from lms.auth.models import User
@@ -12,7 +14,28 @@ _FAST_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
 _seq = itertools.count(1)
 
 
+@event.listens_for(Session, "after_flush")
+def _note_write(session, _context):
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_write(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("wrote", None)
+
+
+def end_read_snapshot() -> None:
+    """Tests read through their own session between requests; on SQLite an old read snapshot
+    cannot become a write, so start a new transaction when this one has written nothing."""
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted
+                                         or session.info.get("wrote")):
+        session.rollback()
+
+
 def user(role: str = "learner", email: str | None = None, name: str | None = None, **fields) -> User:
+    end_read_snapshot()
     n = next(_seq)
     obj = User(email=email or f"user{n}@example.org", name=name or f"User {n}", role=role,
                password_hash=_FAST_HASH, **fields)
@@ -75,6 +98,7 @@ def course(slug=None, *, modules: int = 2, lessons: int = 2, questions: int = 6,
     """A course with `modules` modules of `lessons` lessons and one quiz each, plus a final."""
     from lms.catalog.models import Course, Lesson, Module
 
+    end_read_snapshot()
     n = next(_seq)
     slug = slug or f"course-{n}"
     obj = Course(slug=slug, title=f"Course {n}", summary=f"Summary of course {n}.", audiences=list(audiences),

@@ -13,6 +13,7 @@ from lms.core.db import utcnow
 from lms.extensions import db
 
 RESET_SALT = "password-reset"
+INVITE_SALT = "invitation"
 
 
 class AccountError(Exception):
@@ -101,8 +102,8 @@ def update_profile(user: User, *, name: str, locale: str) -> None:
     user.locale = locale
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+def _serializer(salt: str = RESET_SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def _fingerprint(user: User) -> str:
@@ -114,15 +115,27 @@ def make_reset_token(user: User) -> str:
     return _serializer().dumps({"id": user.id, "fp": _fingerprint(user)})
 
 
+def make_invite_token(user: User) -> str:
+    """Like a reset token, but for an account created by a facilitator: valid for days."""
+    return _serializer(INVITE_SALT).dumps({"id": user.id, "fp": _fingerprint(user)})
+
+
 def user_from_reset_token(token: str) -> User | None:
+    """The user a reset or invitation link belongs to; AccountError when it is not usable."""
     from flask_babel import gettext as _
 
-    try:
-        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except SignatureExpired as exc:
-        raise AccountError(_("This reset link has expired. Ask for a new one.")) from exc
-    except BadSignature as exc:
-        raise AccountError(_("This reset link is not valid. Ask for a new one.")) from exc
+    config = current_app.config
+    for salt, max_age in ((RESET_SALT, config["PASSWORD_RESET_MAX_AGE"]),
+                          (INVITE_SALT, config["INVITATION_MAX_AGE"])):
+        try:
+            data = _serializer(salt).loads(token, max_age=max_age)
+            break
+        except SignatureExpired as exc:
+            raise AccountError(_("This link has expired. Ask for a new one.")) from exc
+        except BadSignature:
+            continue
+    else:
+        raise AccountError(_("This reset link is not valid. Ask for a new one."))
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
     if user is None or data.get("fp") != _fingerprint(user):
         raise AccountError(_("This reset link has already been used or is not valid."))

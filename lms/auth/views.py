@@ -38,7 +38,7 @@ def register():
             db.session.commit()
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(_home())
+            return redirect(safe_next(request.args.get("next"), _home()))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
 

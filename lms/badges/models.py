@@ -43,3 +43,11 @@ class BadgeAward(db.Model):
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    def status(self, now: datetime | None = None) -> str:
+        """"revoked", "expired" or "valid"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_on is not None and self.expires_on <= (now or utcnow()):
+            return "expired"
+        return "valid"

@@ -1,3 +1,119 @@
-from flask import Blueprint
+"""Learner and admin badge pages, and the PDF certificate. The public Open Badges routes are in
+openbadge_views.py and the verify page in verify_views.py, on the same blueprint."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.auth.services import find_user
+from lms.badges import queries, services
+from lms.badges.certificate import certificate_pdf
+from lms.badges.codes import display, normalise
+from lms.badges.display import award_links
+from lms.badges.forms import AwardForm, PrivacyForm, RevokeForm
+from lms.badges.permissions import can_download_certificate, owns_award
+from lms.core.db import utcnow
+from lms.core.errors import abort_with
+from lms.core.htmx import is_htmx
+from lms.core.security import require_role
+from lms.extensions import db
 
 bp = Blueprint("badges", __name__)
+bp.add_app_template_filter(display, "short_code")
+
+
+def card(row) -> dict:
+    return {"row": row, "status": row.award.status(), "links": award_links(row.award, row.badge_class.name)}
+
+
+@bp.get("/badges")
+def mine():
+    cards = [card(row) for row in queries.awards_for_user(current_user.id)]
+    return render_template("badges/mine.html", cards=cards)
+
+
+@bp.post("/badges/<uuid:uuid>/privacy")
+def privacy(uuid):
+    row = queries.award_by_uuid(str(uuid))
+    if row is None or not owns_award(current_user, row.award):
+        abort(404)
+    form = PrivacyForm()
+    if not form.validate_on_submit() or form.show_name.data not in ("0", "1"):
+        abort(400)
+    services.set_show_name(current_user, row.award, form.show_name.data == "1")
+    db.session.commit()
+    if is_htmx():
+        return render_template("badges/_badge_card.html", c=card(row))
+    flash(_("Your choice is saved."), "success")
+    return redirect(url_for("badges.mine"))
+
+
+@bp.get("/badges/assertions/<uuid:uuid>/certificate.pdf")
+def certificate(uuid):
+    row = queries.award_by_uuid(str(uuid))
+    if row is None or not can_download_certificate(current_user, row.award):
+        abort(404)
+    if row.award.status() == "revoked":
+        abort_with(410, _("This badge was revoked on %(date)s, so its certificate is no longer valid.",
+                          date=format_date(row.award.revoked_at, "long")))
+    pdf = certificate_pdf(row, queries.course_by_slug(row.badge_class.slug))
+    filename = f"certificate-{display(row.award.short_code)}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/admin/badges", methods=["GET", "POST"])
+@require_role("admin")
+def admin():
+    forms = {"award": AwardForm(prefix="award"), "revoke": RevokeForm(prefix="revoke")}
+    forms["award"].course.choices = [("", _("Choose a course"))] + [
+        (c.slug, c.title) for c in queries.awardable_courses()]
+    status = 200
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action not in forms:
+            abort(400)
+        status = _handle(action, forms[action])
+        if status is None:
+            return redirect(url_for("badges.admin"))
+    search = request.args.get("q", "").strip()[:100]
+    return render_template("badges/admin.html", award_form=forms["award"], revoke_form=forms["revoke"],
+                           rows=queries.recent_awards(search or None), search=search), status
+
+
+def _handle(action: str, form) -> int | None:
+    """None when the action succeeded (and is committed), else the status of the error page."""
+    if not form.validate_on_submit():
+        return 400
+    try:
+        message = _award(form) if action == "award" else _revoke(form)
+    except services.BadgeError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return error.status
+    db.session.commit()
+    flash(message, "success")
+    return None
+
+
+def _award(form: AwardForm) -> str:
+    user = find_user(form.email.data)
+    course = queries.course_by_slug(form.course.data)
+    if user is None:
+        raise services.BadgeError(_("No account uses that e-mail address."), 404)
+    if course is None:
+        raise services.BadgeError(_("Unknown course."), 404)
+    award = services.award_manually(current_user, user, course, reason=form.reason.data, now=utcnow())
+    return _("Badge awarded to %(name)s (code %(code)s).", name=user.name, code=display(award.short_code))
+
+
+def _revoke(form: RevokeForm) -> str:
+    code = normalise(form.code.data)
+    row = queries.award_by_code(code) if code else None
+    if row is None:
+        raise services.BadgeError(_("No badge has that code."), 404)
+    services.revoke_badge(current_user, row.award, reason=form.reason.data, now=utcnow())
+    return _("Badge %(code)s revoked.", code=display(row.award.short_code))
+
+
+from lms.badges import openbadge_views, verify_views  # noqa: E402,F401  (routes on bp)

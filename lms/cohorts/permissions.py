@@ -41,3 +41,21 @@ def can_view_learner(user, learner, cohort) -> bool:
     return db.session.scalar(select(exists().where(
         CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner.id,
         CohortMember.role == "learner"))) or False
+
+
+def can_create_cohort(user) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False)) and user.role in ("facilitator", "admin")
+
+
+def can_move_learner(user, source, target) -> bool:
+    """Moving a learner needs the right to manage both cohorts."""
+    return can_manage_cohort(user, source) and can_manage_cohort(user, target)
+
+
+def is_learner_of(user, cohort) -> bool:
+    """An active learner membership (the learner's own view of their cohort)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(exists().where(
+        CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id,
+        CohortMember.role == "learner", CohortMember.removed_at.is_(None)))) or False

@@ -2,7 +2,7 @@
 import sqlite3
 from datetime import UTC, datetime
 
-from flask import g, has_app_context, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -55,9 +55,21 @@ def mark_write_transaction() -> None:
     g.write_transaction = True
 
 
+def writes(view):
+    """Mark a GET view that writes (a lesson view records progress). Known from the URL
+    before any query runs, so even the login check's first query starts the transaction
+    with the write lock."""
+    view.writes = True
+    return view
+
+
 def _wants_immediate() -> bool:
-    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
-        return True
+    if has_request_context():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            return True
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, "writes", False):
+            return True
     return has_app_context() and g.get("write_transaction", False)
 
 

@@ -42,7 +42,12 @@ def require_login():
     """before_request hook: anonymous users only reach @public views."""
     if is_public_endpoint(current_app, request.endpoint) or current_user.is_authenticated:
         return None
-    return current_app.login_manager.unauthorized()
+    response = current_app.login_manager.unauthorized()
+    if request.headers.get("HX-Request") == "true" and response.status_code == 302:
+        # An expired session during an htmx swap: send the whole page to the login form
+        # instead of swapping the login page into a fragment.
+        response.headers["HX-Redirect"] = response.headers["Location"]
+    return response
 
 
 def require_role(*roles: str):

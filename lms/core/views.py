@@ -31,4 +31,9 @@ def set_language():
 @bp.get("/")
 @public
 def home():
-    return render_template("core/home.html")
+    """The catalogue is the home page for visitors and learners alike (htmx gets the results)."""
+    from lms.catalog.views import catalogue_context
+    from lms.core.htmx import is_htmx
+
+    context, status = catalogue_context()
+    return render_template("catalog/_results.html" if is_htmx() else "core/home.html", **context), status

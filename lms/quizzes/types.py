@@ -295,6 +295,10 @@ class Ordering(QuestionType):
     def grade(self, data, response):
         order = response.get("order") if isinstance(response, dict) else None
         key = [i["id"] for i in data["items"]]
+        if isinstance(response, dict) and response.get("incomplete"):
+            # Blank or repeated positions: the stored order is a guess (ties keep the key's
+            # order), so it must never earn marks.
+            return 0.0
         if not isinstance(order, list) or sorted(map(str, order)) != sorted(key):
             return 0.0
         if data.get("scoring") != "partial":
@@ -311,7 +315,10 @@ class Ordering(QuestionType):
             if value.isdigit():
                 positions[item["id"]] = int(value)
         if len(positions) != len(data["items"]) or len(set(positions.values())) != len(positions):
-            return {"order": sorted(positions, key=positions.get), "incomplete": True}
+            # "positions" keeps what was chosen so the form can show it again; ties in
+            # "order" follow the answer key, so that order is never shown or marked.
+            return {"order": sorted(positions, key=positions.get), "incomplete": True,
+                    "positions": positions}
         return {"order": sorted(positions, key=positions.get)}
 
     def correct_response(self, data):

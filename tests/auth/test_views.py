@@ -177,3 +177,21 @@ def test_session_changes_at_login(client, make):
     before = client.get_cookie("session")
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert client.get_cookie("session").value != (before.value if before else None)
+
+
+def test_invitation_links_last_a_week_but_reset_links_an_hour(client, make):
+    user = make.user()
+    invite, reset = services.make_invite_token(user), services.make_reset_token(user)
+    with time_machine.travel(timedelta(days=6)):
+        assert client.get(f"/reset/{invite}").status_code == 200
+        assert client.get(f"/reset/{reset}").status_code == 400
+    with time_machine.travel(timedelta(days=8)):
+        assert "expired" in client.get(f"/reset/{invite}").get_data(as_text=True)
+
+
+def test_register_returns_to_a_safe_next_page(client):
+    response = client.post("/register?next=/join/ABC", data=GOOD)
+    assert response.headers["Location"] == "/join/ABC"
+    other = client.application.test_client()
+    response = other.post("/register?next=https://evil.example/", data={**GOOD, "email": "x2@example.org"})
+    assert response.headers["Location"] == "/"

@@ -7,13 +7,22 @@ from lms.core.security import is_public_endpoint, safe_next
 
 # Every route reachable without login, on purpose. Adding a public route means adding it here.
 PUBLIC = {
-    "static", "core.healthz", "core.set_language", "core.home", "auth.register", "auth.login",
-    "auth.forgot", "auth.reset",
+    "static", "catalog.media", "core.healthz", "core.set_language", "core.home", "auth.register", "auth.login",
+    "auth.forgot", "auth.reset", "cohorts.join", "cohorts.join_by_code",
+    "badges.issuer", "badges.badge_class", "badges.class_image", "badges.assertion", "badges.assertion_json",
+    "badges.baked_png", "badges.baked_svg", "badges.verify", "badges.verify_form",
+    "catalog.course", "catalog.glossary",
 }
 
 
 def _fill(rule) -> str:
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "1" if "id" in m.group(1) else "x", rule.rule)
+    def value(match):
+        converter, name = match.group(1) or "", match.group(2)
+        if converter.startswith("uuid"):
+            return "00000000-0000-4000-8000-000000000000"
+        return "1" if converter.startswith("int") or "id" in name else "x"
+
+    return re.sub(r"<(?:([^:>]+):)?([^>]+)>", value, rule.rule)
 
 
 def test_every_route_is_public_on_purpose_or_requires_login(app):

@@ -1,0 +1,149 @@
+"""Cohort membership pages: the learner list, removing and moving learners, CSV upload,
+invitations and the join code."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from lms.auth.models import User
+from lms.cohorts import invitations, queries, roster, services
+from lms.cohorts.forms import ActionForm, JoinCodeForm, MoveForm, UploadForm
+from lms.cohorts.models import Cohort
+from lms.cohorts.permissions import can_manage_cohort
+from lms.cohorts.views import bp, managed_cohort, me
+from lms.core.db import utcnow
+from lms.core.htmx import render_page_or_fragment
+from lms.extensions import db
+
+INLINE_MOVE_TARGETS = 10  # more than this: each row links to a page that lists them all
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() else 1
+
+
+def render_members(cohort: Cohort, status: int = 200):
+    state = request.args.get("state", "active")
+    state = state if state in ("active", "removed", "all") else "active"
+    search = request.args.get("q", "")[:100]
+    listing = queries.members_page(cohort, state=state, search=search, page=_page_number())
+    targets = queries.move_targets(current_user, cohort, limit=INLINE_MOVE_TARGETS + 1)
+    move_form = MoveForm()
+    move_form.target_id.choices = [(c.id, c.name) for c in targets]
+    return render_page_or_fragment(
+        "cohorts/members.html", "cohorts/_members.html", cohort=cohort, listing=listing, state=state,
+        search=search, move_form=move_form, action_form=ActionForm(), code_form=JoinCodeForm(),
+        room=services.room_left(cohort), join_link=invitations.join_link(cohort),
+        inline_move_targets=INLINE_MOVE_TARGETS), status
+
+
+@bp.get("/cohorts/<int:cohort_id>/members")
+def members(cohort_id):
+    return render_members(managed_cohort(cohort_id))
+
+
+def _back_to_members(cohort: Cohort):
+    return redirect(url_for("cohorts.members", cohort_id=cohort.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/members/<int:user_id>/remove")
+def remove_member(cohort_id, user_id):
+    cohort = managed_cohort(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_learner(cohort, user_id, user=me(), now=utcnow())
+    except services.CohortError as error:
+        abort(error.status)
+    db.session.commit()
+    flash(_("The learner was removed from the cohort. Their progress is kept."), "success")
+    return _back_to_members(cohort)
+
+
+def render_move(cohort: Cohort, user_id: int):
+    """A page to choose the target cohort, for facilitators with many cohorts."""
+    learner = db.session.get(User, user_id)
+    if learner is None or services.learner_membership(cohort, user_id) is None:
+        abort(404)
+    form = MoveForm()
+    form.target_id.choices = [(c.id, c.name) for c in queries.move_targets(current_user, cohort)]
+    return render_template("cohorts/move.html", cohort=cohort, learner=learner, form=form)
+
+
+@bp.route("/cohorts/<int:cohort_id>/members/<int:user_id>/move", methods=["GET", "POST"])
+def move_member(cohort_id, user_id):
+    cohort = managed_cohort(cohort_id)
+    if request.method == "GET":
+        return render_move(cohort, user_id)
+    form = MoveForm()
+    if not form.validate_on_submit() or form.target_id.data is None:
+        abort(400)
+    target = db.session.get(Cohort, form.target_id.data)
+    if target is None:
+        abort(404)
+    if not can_manage_cohort(current_user, target):
+        abort(403)
+    try:
+        services.move_learner(cohort, target, user_id, user=me(), now=utcnow())
+    except services.CohortError as error:
+        if error.status == 404:
+            abort(404)
+        flash(str(error), "error")
+        return render_members(cohort, error.status)
+    db.session.commit()
+    flash(_("The learner was moved to %(name)s.", name=target.name), "success")
+    return _back_to_members(cohort)
+
+
+@bp.post("/cohorts/<int:cohort_id>/members/<int:user_id>/invite")
+def resend_invite(cohort_id, user_id):
+    cohort = managed_cohort(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    learner = db.session.get(User, user_id)
+    if learner is None or services.learner_membership(cohort, user_id) is None:
+        abort(404)
+    if learner.password_hash is not None:
+        flash(_("%(name)s has already set a password.", name=learner.name), "info")
+    elif invitations.send_invitations([learner], cohort):
+        flash(_("The invitation could not be sent. Try again later."), "error")
+    else:
+        flash(_("The invitation was sent again to %(email)s.", email=learner.email), "success")
+    return _back_to_members(cohort)
+
+
+@bp.post("/cohorts/<int:cohort_id>/join-code")
+def join_code(cohort_id):
+    cohort = managed_cohort(cohort_id)
+    form = JoinCodeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_join_code(cohort, user=me(), action=form.action.data)
+    db.session.commit()
+    flash({"rotate": _("A new join code is ready; the old link no longer works."),
+           "enable": _("Joining by link and code is on."),
+           "disable": _("Joining by link and code is off.")}[form.action.data], "success")
+    return _back_to_members(cohort)
+
+
+@bp.route("/cohorts/<int:cohort_id>/upload", methods=["GET", "POST"])
+def upload(cohort_id):
+    cohort = managed_cohort(cohort_id)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("cohorts/upload.html", cohort=cohort, form=form), 400 if form.errors else 200
+    checked = roster.read_roster(form.file.data.read(),
+                                 max_rows=current_app.config.get("COHORT_CSV_MAX_ROWS", roster.MAX_ROWS))
+    roster.check_against_cohort(checked, cohort)
+    if not checked.importable(form.only_good_rows.data):
+        return render_template("cohorts/upload.html", cohort=cohort, form=form, roster=checked), 400
+    result = roster.import_roster(cohort, checked.rows, user=me(), now=utcnow())
+    db.session.commit()
+    failed = invitations.send_invitations(result.created, cohort)
+    if failed:
+        flash(ngettext("%(num)d invitation could not be sent. Use \"send the invitation again\" "
+                       "on the members page.", "%(num)d invitations could not be sent. Use \"send "
+                       "the invitation again\" on the members page.", len(failed)), "error")
+    return render_template("cohorts/upload.html", cohort=cohort, form=UploadForm(formdata=None),
+                           roster=checked, result=result, sent=len(result.created) - len(failed))

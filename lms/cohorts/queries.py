@@ -1,0 +1,119 @@
+"""Reads for the cohort pages. Each function issues a fixed number of queries."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from lms.auth.models import User
+from lms.catalog.models import Course
+from lms.cohorts.models import Cohort, CohortCourse, CohortMember, Organisation
+from lms.cohorts.permissions import visible_cohorts
+from lms.extensions import db
+
+MEMBERS_PER_PAGE = 50
+
+
+def _learner_counts():
+    return (select(CohortMember.cohort_id, func.count().label("n"))
+            .where(CohortMember.role == "learner", CohortMember.removed_at.is_(None))
+            .group_by(CohortMember.cohort_id).subquery())
+
+
+def _course_counts():
+    return (select(CohortCourse.cohort_id, func.count().label("n"))
+            .group_by(CohortCourse.cohort_id).subquery())
+
+
+def cohort_rows(user, *, status: str | None = None):
+    """Cohorts `user` may see, with organisation, learner and course counts. One query."""
+    learners, courses = _learner_counts(), _course_counts()
+    stmt = (select(Cohort, Organisation.name.label("organisation"),
+                   func.coalesce(learners.c.n, 0).label("learners"),
+                   func.coalesce(courses.c.n, 0).label("courses"))
+            .outerjoin(Organisation, Organisation.id == Cohort.organisation_id)
+            .outerjoin(learners, learners.c.cohort_id == Cohort.id)
+            .outerjoin(courses, courses.c.cohort_id == Cohort.id)
+            .order_by(Cohort.status == "archived", Cohort.name, Cohort.id))
+    if status:
+        stmt = stmt.where(Cohort.status == status)
+    return db.session.execute(visible_cohorts(stmt, user)).all()
+
+
+def facilitators_by_cohort(cohort_ids) -> dict[int, list[str]]:
+    """Facilitator names per cohort, for lists of cohorts. One query."""
+    rows = db.session.execute(
+        select(CohortMember.cohort_id, User.name).join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id.in_(list(cohort_ids)), CohortMember.role == "facilitator",
+               CohortMember.removed_at.is_(None)).order_by(User.name)).all()
+    names: dict[int, list[str]] = {}
+    for cohort_id, name in rows:
+        names.setdefault(cohort_id, []).append(name)
+    return names
+
+
+def organisations():
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def assignable_courses():
+    return list(db.session.scalars(select(Course).where(Course.archived.is_(False))
+                                   .order_by(Course.position, Course.title)))
+
+
+def assigned_courses(cohort: Cohort):
+    """(CohortCourse, Course) pairs of the cohort, in catalogue order. One query."""
+    return db.session.execute(
+        select(CohortCourse, Course).join(Course, Course.id == CohortCourse.course_id)
+        .where(CohortCourse.cohort_id == cohort.id).order_by(Course.position, Course.title)).all()
+
+
+def facilitators(cohort: Cohort):
+    return list(db.session.scalars(
+        select(User).join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.role == "facilitator",
+               CohortMember.removed_at.is_(None)).order_by(User.name)))
+
+
+def move_targets(user, cohort: Cohort, limit: int | None = None):
+    """Other cohorts the user manages that still take learners."""
+    stmt = (select(Cohort).where(Cohort.id != cohort.id, Cohort.status != "archived")
+            .order_by(Cohort.name, Cohort.id).limit(limit))
+    return list(db.session.scalars(visible_cohorts(stmt, user)))
+
+
+@dataclass
+class MemberPage:
+    rows: list
+    total: int
+    page: int
+    pages: int
+    counts: dict
+
+
+def members_page(cohort: Cohort, *, state: str = "active", search: str = "", page: int = 1,
+                 per_page: int = MEMBERS_PER_PAGE) -> MemberPage:
+    """One page of the cohort's learners, with search. Three queries whatever the cohort size."""
+    counts = dict(db.session.execute(
+        select(CohortMember.removed_at.is_(None), func.count()).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.role == "learner")
+        .group_by(CohortMember.removed_at.is_(None))).all())
+    counts = {"active": counts.get(True, 0), "removed": counts.get(False, 0)}
+    stmt = (select(CohortMember.joined_at, CohortMember.removed_at, User.id, User.name, User.email,
+                   User.password_hash.is_not(None).label("has_password"), User.last_login_at,
+                   Organisation.name.label("organisation"))
+            .join(User, User.id == CohortMember.user_id)
+            .outerjoin(Organisation, Organisation.id == User.organisation_id)
+            .where(CohortMember.cohort_id == cohort.id, CohortMember.role == "learner"))
+    if state == "active":
+        stmt = stmt.where(CohortMember.removed_at.is_(None))
+    elif state == "removed":
+        stmt = stmt.where(CohortMember.removed_at.is_not(None))
+    if search:
+        needle = search.strip().lower()
+        stmt = stmt.where(or_(func.lower(User.name).contains(needle, autoescape=True),
+                              func.lower(User.email).contains(needle, autoescape=True)))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(stmt.order_by(func.lower(User.name), User.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return MemberPage(rows=rows, total=total, page=page, pages=pages, counts=counts)

@@ -1,0 +1,131 @@
+"""CSV and XLSX exports of the progress matrix and of quiz results, streamed.
+
+Every text cell that a spreadsheet would read as a formula (it starts with = + - @, a tab or a
+carriage return) is prefixed with an apostrophe, so a learner named "=HYPERLINK(...)" stays text.
+XLSX is written by openpyxl in write-only mode (rows go straight to a temporary file, so memory
+stays flat) and the file is then streamed in chunks.
+"""
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import select
+
+from lms.auth.models import User
+from lms.catalog.models import Quiz
+from lms.cohorts.models import Organisation
+from lms.dashboards import matrix
+from lms.dashboards.queries import LearnerRow, Structure, learner_ids
+from lms.dashboards.risks import DEFAULT_INACTIVE_DAYS, RISKS, is_overdue, risk_label
+from lms.extensions import db
+from lms.quizzes.models import FINISHED, QuizAttempt
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 64 * 1024
+KINDS = ("matrix", "quiz")
+
+
+def neutralise(value):
+    """Make a cell safe to open in a spreadsheet; numbers and dates pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cell(value):
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
+    return neutralise(value)
+
+
+def _iso(value):
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# ---- rows --------------------------------------------------------------------------------
+
+def matrix_rows(cohort, structure: Structure, learners: list[LearnerRow], *, due_on, now,
+                inactive_days: int = DEFAULT_INACTIVE_DAYS) -> Iterator[list]:
+    """A header, then one row per learner: totals, each module's state and each quiz's score."""
+    counts = matrix.module_counts(cohort, structure)
+    columns = matrix.module_columns(structure)
+    quizzes = list(structure.quizzes.values())
+    yield ([_("Name"), _("E-mail"), _("Organisation"), _("Country"), _("Progress (%)"), _("Lessons completed"),
+            _("Quizzes passed"), _("Last active (UTC)"), _("Completed (UTC)"), _("Overdue"), _("At risk")]
+           + [c.title for c in columns] + [_("Score: %(quiz)s", quiz=q.title) for q in quizzes])
+    # Translated once per export, not once per cell.
+    states = {state: str(label) for state, (_symbol, label) in matrix.STATES.items()}
+    reasons = {code: risk_label(code, inactive_days) for code in RISKS}
+    yes, no = _("yes"), _("no")
+    for learner in learners:
+        cells = matrix.module_cells(structure, learner, counts)
+        yield ([learner.name, learner.email, learner.organisation or "", learner.country or "",
+                round(learner.progress, 1), learner.lessons_done, learner.quizzes_passed, learner.last_active,
+                learner.completed_at, yes if is_overdue(learner, due_on, now) else no,
+                ", ".join(reasons[code] for code in learner.risks)]
+               + [states[cell.state] for cell in cells]
+               + [_score(learner.results.get(q.id)) for q in quizzes])
+
+
+def _score(result):
+    return round(result.score, 1) if result is not None and result.score is not None else None
+
+
+def quiz_rows(cohort, structure: Structure) -> Iterator[list]:
+    """A header, then one row per finished attempt of the cohort's learners on the course."""
+    yield [_("Name"), _("E-mail"), _("Organisation"), _("Quiz"), _("Attempt"), _("Started (UTC)"),
+           _("Finished (UTC)"), _("Score (%)"), _("Passed")]
+    if not structure.quizzes:
+        return
+    query = (select(User.name, User.email, Organisation.name, User.organisation_text, Quiz.title,
+                    QuizAttempt.number, QuizAttempt.started_at, QuizAttempt.finished_at, QuizAttempt.score,
+                    QuizAttempt.passed)
+             .join(User, User.id == QuizAttempt.user_id).join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+             .outerjoin(Organisation, Organisation.id == User.organisation_id)
+             .where(QuizAttempt.quiz_id.in_(list(structure.quizzes)), QuizAttempt.state == FINISHED,
+                    QuizAttempt.user_id.in_(learner_ids(cohort.id)))
+             .order_by(User.name, User.id, Quiz.id, QuizAttempt.number)
+             .execution_options(yield_per=1000))
+    yes, no = _("yes"), _("no")
+    for name, email, org, org_text, title, number, started, finished, score, passed in db.session.execute(query):
+        yield [name, email, org or org_text or "", title, number, started, finished,
+               round(score, 1) if score is not None else None, yes if passed else no]
+
+
+# ---- formats -----------------------------------------------------------------------------
+
+def csv_stream(rows: Iterable[list]) -> Iterator[str]:
+    """UTF-8 CSV with a byte-order mark (so spreadsheet programs read accents right), in chunks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    for row in rows:
+        writer.writerow([neutralise(_iso(v)) if v is not None else "" for v in row])
+        if buffer.tell() >= CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_stream(rows: Iterable[list], title: str) -> Iterator[bytes]:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        while chunk := handle.read(CHUNK):
+            yield chunk

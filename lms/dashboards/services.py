@@ -1,0 +1,75 @@
+"""Reminders: a facilitator e-mails chosen learners of a cohort and we record each one sent.
+
+A learner reminded in the last 24 hours is skipped (a double click must not mail twice). A
+message that cannot be delivered is reported and not recorded, so the record only ever lists
+reminders that left. Flushes, never commits.
+"""
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from lms.cohorts.models import Reminder
+from lms.core import audit
+from lms.core.mail import send_mail
+from lms.extensions import db
+
+log = logging.getLogger(__name__)
+QUIET_PERIOD = timedelta(hours=24)
+
+
+@dataclass
+class ReminderOutcome:
+    sent: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)     # reminded less than 24 hours ago
+    failed: list = field(default_factory=list)      # the mail server refused or could not be reached
+
+
+def recently_reminded(cohort, user_ids: list[int], now: datetime) -> set[int]:
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(select(Reminder.user_id).where(
+        Reminder.cohort_id == cohort.id, Reminder.user_id.in_(user_ids), Reminder.sent_at > now - QUIET_PERIOD)))
+
+
+def _message(learner, *, cohort, course, due_on, facilitator, reasons) -> tuple[str, str]:
+    with force_locale(learner.locale or "en"):
+        from flask_babel import gettext as _
+
+        subject = _("A reminder about your course “%(title)s”", title=course.title)
+        body = render_template("dashboards/reminder_mail.txt", learner=learner, cohort=cohort, course=course,
+                               due_on=due_on, facilitator=facilitator, reasons=reasons,
+                               link=current_app.config["BASE_URL"] + url_for("core.home"))
+    return subject, body
+
+
+def send_reminders(cohort, learners: list, *, course, due_on, reasons: dict[int, list[str]], user,
+                   now: datetime) -> ReminderOutcome:
+    """E-mail each learner (a User) once; `reasons` maps a user id to risk codes (queries.RISKS)."""
+    outcome = ReminderOutcome()
+    quiet = recently_reminded(cohort, [x.id for x in learners], now)
+    for learner in learners:
+        if learner.id in quiet:
+            outcome.skipped.append(learner)
+            continue
+        codes = reasons.get(learner.id, [])
+        subject, body = _message(learner, cohort=cohort, course=course, due_on=due_on, facilitator=user,
+                                 reasons=codes)
+        try:
+            send_mail(learner.email, subject, body)
+        except (OSError, smtplib.SMTPException):
+            log.exception("reminder to user %s could not be sent", learner.id)
+            outcome.failed.append(learner)
+            continue
+        db.session.add(Reminder(cohort_id=cohort.id, user_id=learner.id, sent_by_id=user.id, sent_at=now,
+                                reason=",".join(codes)[:200]))
+        outcome.sent.append(learner)
+    audit.record(user, "cohort.remind", cohort, course_id=course.id,
+                 sent=[x.id for x in outcome.sent], skipped=[x.id for x in outcome.skipped],
+                 failed=[x.id for x in outcome.failed])
+    db.session.flush()
+    return outcome

@@ -1,0 +1,268 @@
+"""Reads for learner pages, each a fixed number of queries whatever the course size.
+
+course_state() costs three queries for any course (outline with this learner's lesson
+progress, quizzes with an open-attempt flag, quiz results); course_states() costs the same
+three for any number of courses.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import has_request_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, literal, select
+
+from lms.catalog.models import Course, Lesson, Module, Quiz
+from lms.cohorts.models import CohortCourse
+from lms.core.db import utcnow
+from lms.core.markup import unsafe_url_reason
+from lms.extensions import db
+from lms.learning import permissions
+from lms.learning.models import Enrollment, LessonProgress
+from lms.learning.state import AVAILABLE, DONE, IN_PROGRESS, CourseState, Item, ModuleState, gating
+from lms.quizzes.models import IN_PROGRESS as ATTEMPT_OPEN
+from lms.quizzes.models import QuizAttempt
+from lms.quizzes.results import quiz_results
+
+__all__ = ["course_state", "course_states", "gating", "quiz_lock_reason", "load_lesson",
+           "my_learning", "current_locale"]
+
+
+def current_locale() -> str:
+    if not has_request_context():
+        return "en"
+    return str(get_locale() or "en")
+
+
+def _user_id(user) -> int | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.id
+
+
+def _translated(column, locale: str, key: str = "title"):
+    """The `key` of the learner's translation, read in SQL so bodies stay in the database."""
+    if locale == "en":
+        return literal(None)
+    return column[(locale, key)].as_string()
+
+
+def _outline_rows(course_ids: list[int], user_id: int | None, locale: str):
+    progress = (LessonProgress.completed_at, LessonProgress.last_viewed_at) if user_id else (
+        literal(None), literal(None))
+    stmt = (
+        select(Module.id, Module.course_id, Module.slug, Module.title, Module.summary,
+               _translated(Module.translations, locale).label("module_title_tr"),
+               Lesson.id.label("lesson_id"), Lesson.slug.label("lesson_slug"),
+               Lesson.title.label("lesson_title"), Lesson.minutes,
+               _translated(Lesson.translations, locale).label("lesson_title_tr"),
+               progress[0].label("completed_at"), progress[1].label("last_viewed_at"))
+        .select_from(Module)
+        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.archived.is_(False)))
+        .where(Module.course_id.in_(course_ids), Module.archived.is_(False))
+        .order_by(Module.course_id, Module.position, Module.id, Lesson.position, Lesson.id)
+    )
+    if user_id:
+        stmt = stmt.outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
+                                                   LessonProgress.user_id == user_id))
+    return db.session.execute(stmt).all()
+
+
+def _quiz_rows(course_ids: list[int], user_id: int | None, locale: str):
+    open_attempt = (exists().where(QuizAttempt.quiz_id == Quiz.id, QuizAttempt.user_id == user_id,
+                                   QuizAttempt.state == ATTEMPT_OPEN) if user_id else literal(False))
+    return db.session.execute(
+        select(Quiz.id, Quiz.course_id, Quiz.module_id, Quiz.slug, Quiz.kind, Quiz.title,
+               _translated(Quiz.translations, locale).label("title_tr"), open_attempt.label("open_attempt"))
+        .where(Quiz.course_id.in_(course_ids), Quiz.archived.is_(False))
+        .order_by(Quiz.course_id, Quiz.id)
+    ).all()
+
+
+def _lesson_item(row) -> Item:
+    state = DONE if row.completed_at else (IN_PROGRESS if row.last_viewed_at else AVAILABLE)
+    return Item(kind="lesson", id=row.lesson_id, slug=row.lesson_slug,
+                title=row.lesson_title_tr or row.lesson_title, module_id=row.id, minutes=row.minutes,
+                state=state, completed_at=row.completed_at, last_viewed_at=row.last_viewed_at)
+
+
+def _quiz_item(row, result) -> Item:
+    item = Item(kind="quiz", id=row.id, slug=row.slug, title=row.title_tr or row.title,
+                module_id=row.module_id, quiz_kind="final" if row.module_id is None else "module",
+                open_attempt=bool(row.open_attempt))
+    if result is not None:
+        item.score, item.attempts, item.passed = result.score, result.attempts, result.passed
+    if item.passed:
+        item.state = DONE
+    elif item.open_attempt or item.attempts:
+        item.state = IN_PROGRESS
+    return item
+
+
+def course_states(user, courses, enrollments: dict | None = None, locale: str | None = None) -> dict:
+    """{course.id: CourseState} for `user` (None or anonymous: no progress) in three queries."""
+    locale = locale or current_locale()
+    courses = list(courses)
+    if not courses:
+        return {}
+    enrollments = enrollments or {}
+    user_id = _user_id(user)
+    ids = [c.id for c in courses]
+    states = {c.id: CourseState(course=c, enrollment=enrollments.get(c.id)) for c in courses}
+    modules: dict[int, ModuleState] = {}
+    for row in _outline_rows(ids, user_id, locale):
+        module = modules.get(row.id)
+        if module is None:
+            state = states[row.course_id]
+            module = ModuleState(id=row.id, slug=row.slug, number=len(state.modules) + 1,
+                                 title=row.module_title_tr or row.title, summary=row.summary)
+            modules[row.id] = module
+            state.modules.append(module)
+        if row.lesson_id is not None:
+            module.lessons.append(_lesson_item(row))
+    quizzes = _quiz_rows(ids, user_id, locale)
+    results = quiz_results([user_id], [q.id for q in quizzes]) if user_id and quizzes else {}
+    for row in quizzes:
+        item = _quiz_item(row, results.get((user_id, row.id)))
+        if row.module_id is None:
+            states[row.course_id].final = states[row.course_id].final or item
+        elif row.module_id in modules and modules[row.module_id].quiz is None:
+            modules[row.module_id].quiz = item
+    for state in states.values():
+        gating(state.modules, state.final, state.course.navigation)
+    return states
+
+
+def enrollment_for(user, course) -> Enrollment | None:
+    user_id = _user_id(user)
+    if user_id is None:
+        return None
+    return db.session.scalar(select(Enrollment).where(Enrollment.user_id == user_id,
+                                                      Enrollment.course_id == course.id))
+
+
+_UNSET = object()
+
+
+def course_state(user, course, *, enrollment=_UNSET, locale: str | None = None) -> CourseState:
+    """This learner's state in `course`; pass `enrollment` when it is already loaded."""
+    if enrollment is _UNSET:
+        enrollment = enrollment_for(user, course)
+    return course_states(user, [course], {course.id: enrollment}, locale)[course.id]
+
+
+def quiz_lock_reason(user, quiz) -> str | None:
+    """Why `user` may not start `quiz` now, or None when they may (the quiz engine asks)."""
+    course = db.session.get(Course, quiz.course_id)
+    if quiz.archived or course is None:
+        return _("This quiz is no longer part of the course.")
+    enrollment = enrollment_for(user, course)
+    if not permissions.is_active(enrollment):
+        return _("Enrol in this course to take its quizzes.")
+    item = course_state(user, course, enrollment=enrollment).quiz(quiz.id)
+    if item is None:
+        return _("This quiz is no longer part of the course.")
+    return item.reason if item.locked else None
+
+
+@dataclass
+class LessonContext:
+    course: Course
+    enrollment: Enrollment | None
+    lesson: Lesson
+    progress: LessonProgress | None
+    learner_last_view_at: datetime | None   # the learner's latest lesson view, any course
+
+
+def load_lesson(user, course_slug: str, lesson_slug: str) -> LessonContext | None:
+    """Course, enrolment, the lesson and this learner's view history in one query."""
+    user_id = _user_id(user) or 0
+    latest = (select(func.max(LessonProgress.last_viewed_at))
+              .where(LessonProgress.user_id == user_id).scalar_subquery())
+    row = db.session.execute(
+        select(Course, Enrollment, Lesson, LessonProgress, latest.label("latest"))
+        .outerjoin(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == user_id))
+        .outerjoin(Lesson, and_(Lesson.course_id == Course.id, Lesson.slug == lesson_slug,
+                                Lesson.archived.is_(False)))
+        .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
+                                        LessonProgress.user_id == user_id))
+        .where(Course.slug == course_slug)
+    ).first()
+    if row is None or row.Lesson is None:
+        return None
+    return LessonContext(row.Course, row.Enrollment, row.Lesson, row.LessonProgress, row.latest)
+
+
+@dataclass
+class LearningRow:
+    state: CourseState
+    due_on: date | None
+
+    @property
+    def course(self):
+        return self.state.course
+
+    @property
+    def enrollment(self):
+        return self.state.enrollment
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.due_on and not self.state.completed_at and self.due_on < utcnow().date())
+
+
+def my_learning(user) -> list[LearningRow]:
+    """Active enrolments with their state and cohort due date: four queries in all."""
+    rows = db.session.execute(
+        select(Enrollment, Course, CohortCourse.due_on)
+        .join(Course, Course.id == Enrollment.course_id)
+        .outerjoin(CohortCourse, and_(CohortCourse.cohort_id == Enrollment.cohort_id,
+                                      CohortCourse.course_id == Enrollment.course_id))
+        .where(Enrollment.user_id == user.id, Enrollment.left_at.is_(None))
+    ).all()
+    states = course_states(user, [r.Course for r in rows], {r.Course.id: r.Enrollment for r in rows})
+    found = [LearningRow(states[r.Course.id], r.due_on) for r in rows]
+
+    def order(row):  # unfinished courses first, most recently active first
+        activity = row.enrollment.last_activity_at or row.enrollment.enrolled_at
+        return (row.enrollment.completed_at is not None, -activity.timestamp())
+
+    return sorted(found, key=order)
+
+
+def recent_badges(user, limit: int = 3) -> list:
+    """The learner's newest badges (read-only look at the badges tables)."""
+    from lms.badges.models import BadgeAward, BadgeClass
+
+    return db.session.execute(
+        select(BadgeAward, BadgeClass).join(BadgeClass, BadgeClass.id == BadgeAward.badge_class_id)
+        .where(BadgeAward.user_id == user.id, BadgeAward.revoked_at.is_(None))
+        .order_by(BadgeAward.issued_on.desc(), BadgeAward.id.desc()).limit(limit)
+    ).all()
+
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+
+
+@dataclass
+class LessonContent:
+    title: str
+    purpose: str
+    key_points: list
+    body_html: str                     # sanitised at import; the one field rendered unescaped
+    sources: list[dict]
+    missing_language: str | None       # e.g. "Français" when showing English instead
+
+
+def lesson_content(lesson, locale: str) -> LessonContent:
+    """The lesson in the learner's language, or English with the name of the missing one."""
+    tr = (lesson.translations or {}).get(locale) if locale != "en" else None
+    missing = LANGUAGE_NAMES.get(locale, locale) if locale != "en" and not (tr and tr.get("body_html")) else None
+    tr = tr if tr and tr.get("body_html") else {}
+    sources = [{"title": s.get("title") or s.get("url", ""),
+                "url": s.get("url") if s.get("url") and not unsafe_url_reason(s["url"]) else None}
+               for s in (lesson.sources or []) if isinstance(s, dict)]
+    return LessonContent(title=tr.get("title") or lesson.title, purpose=tr.get("purpose") or lesson.purpose,
+                         key_points=tr.get("key_points") or lesson.key_points or [],
+                         body_html=tr.get("body_html") or lesson.body_html, sources=sources,
+                         missing_language=missing)

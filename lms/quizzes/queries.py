@@ -1,0 +1,141 @@
+"""Reads for the quiz pages, each a fixed number of queries whatever the quiz size."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from lms.catalog.models import Course, Question, Quiz
+from lms.extensions import db
+from lms.quizzes import display, rules
+from lms.quizzes.models import IN_PROGRESS, QuestionResponse, QuizAttempt
+from lms.quizzes.results import combine
+
+
+def quiz_by_slugs(course_slug: str, quiz_slug: str) -> tuple[Quiz, Course] | None:
+    """A live (not archived) quiz of a live course, or None."""
+    row = db.session.execute(
+        select(Quiz, Course).join(Course, Course.id == Quiz.course_id)
+        .where(Course.slug == course_slug, Quiz.slug == quiz_slug,
+               Course.archived.is_(False), Quiz.archived.is_(False))).first()
+    return (row[0], row[1]) if row else None
+
+
+def attempt_in_context(attempt_id: int, user_id: int) -> tuple[QuizAttempt, Quiz, Course] | None:
+    """The learner's own attempt with its quiz and course; None for anyone else's."""
+    row = db.session.execute(
+        select(QuizAttempt, Quiz, Course).join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .join(Course, Course.id == QuizAttempt.course_id)
+        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id)).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def attempts_of(user_id: int, quiz_id: int) -> list[QuizAttempt]:
+    return list(db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id)
+        .order_by(QuizAttempt.number)))
+
+
+def open_attempt_of(user_id: int, quiz_id: int) -> QuizAttempt | None:
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == IN_PROGRESS))
+
+
+def pool(quiz_id: int) -> list[Question]:
+    """The questions an attempt may draw: the quiz's live questions in file order."""
+    return list(db.session.scalars(
+        select(Question).where(Question.quiz_id == quiz_id, Question.archived.is_(False))
+        .order_by(Question.position, Question.id)))
+
+
+def pool_size(quiz_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Question).where(
+        Question.quiz_id == quiz_id, Question.archived.is_(False))) or 0
+
+
+def questions_by_id(ids) -> dict[int, Question]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+
+
+def responses_of(attempt_id: int) -> dict[int, QuestionResponse]:
+    return {r.question_id: r for r in db.session.scalars(
+        select(QuestionResponse).where(QuestionResponse.attempt_id == attempt_id))}
+
+
+def title_of(obj, locale: str) -> str:
+    return ((obj.translations or {}).get(locale) or {}).get("title") or obj.title
+
+
+# ---- page data -------------------------------------------------------------------------
+
+@dataclass
+class Overview:
+    quiz: Quiz
+    course: Course
+    attempts: list[QuizAttempt]
+    questions: int                # per attempt
+    pool: int                     # live questions to draw from
+    rule: rules.StartRule
+    lock_reason: str | None
+    now: datetime
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def open_attempt(self):
+        return rules.open_attempt(self.attempts)
+
+    @property
+    def finished(self):
+        return rules.finished(self.attempts)
+
+    @property
+    def attempts_left(self):
+        return rules.attempts_left(self.settings, self.attempts)
+
+    @property
+    def overall(self) -> float | None:
+        """The learner's result on the quiz per its grading method (what gating and badges use)."""
+        return combine([a.score or 0.0 for a in self.finished], self.settings.get("grading", "highest"))
+
+    @property
+    def can_start(self) -> bool:
+        return self.lock_reason is None and self.rule.allowed
+
+
+def overview(quiz: Quiz, course: Course, attempts: list, lock_reason: str | None, *, now) -> Overview:
+    settings = quiz.settings or {}
+    size = pool_size(quiz.id)
+    return Overview(quiz=quiz, course=course, attempts=attempts, now=now, settings=settings,
+                    questions=rules.question_count(settings, size), pool=size, lock_reason=lock_reason,
+                    rule=rules.start_rule(settings, attempts, now, size))
+
+
+def attempt_questions(attempt: QuizAttempt, locale: str) -> list[display.QuestionView]:
+    """The answer form's questions in the attempt's order with the learner's saved answers."""
+    questions = questions_by_id(attempt.question_ids)
+    saved = responses_of(attempt.id)
+    views = []
+    for question_id in attempt.question_ids:
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        response = saved[question_id].response if question_id in saved else {}
+        views.append(display.question_view(question, len(views) + 1,
+                                           (attempt.option_orders or {}).get(str(question_id)),
+                                           response, locale))
+    return views
+
+
+def review_items(attempt: QuizAttempt, *, marks: bool, answers: bool, locale: str) -> list[display.ReviewItem]:
+    questions = questions_by_id(attempt.question_ids)
+    saved = responses_of(attempt.id)
+    items = []
+    for question_id in attempt.question_ids:
+        question = questions.get(question_id)
+        if question is not None:
+            items.append(display.review_item(
+                question, len(items) + 1, (attempt.option_orders or {}).get(str(question_id)),
+                saved.get(question_id), marks=marks, answers=answers, locale=locale))
+    return items

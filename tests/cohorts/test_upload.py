@@ -1,0 +1,192 @@
+"""CSV upload through the page: validation first, import, invitations, idempotency."""
+import io
+import re
+
+from sqlalchemy import func, select
+
+from lms.auth.models import User
+from lms.cohorts.models import Organisation
+from lms.core.models import AuditEvent
+from lms.extensions import db
+from lms.learning.models import Enrollment
+from tests.cohorts.conftest import active_learner_ids
+
+GOOD = ("name,email,organisation,language\n"
+        "Amina Diallo,amina.d@example.org,Ministry of Justice,fr\n"
+        "Carlos Pérez,carlos.p@example.org,ministry of justice,es\n"
+        "Mei Chen,mei.c@example.org,,\n")
+
+
+def upload(client, cohort, text, only_good=False):
+    data = {"file": (io.BytesIO(text.encode() if isinstance(text, str) else text), "learners.csv")}
+    if only_good:
+        data["only_good_rows"] = "y"
+    return client.post(f"/cohorts/{cohort.id}/upload", data=data, content_type="multipart/form-data")
+
+
+def count(model):
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_good_file_creates_accounts_adds_them_and_mails_each(client, login, make, make_cohort, smtp_server):
+    facilitator = make.user(role="facilitator")
+    course = make.course()
+    cohort = make_cohort(facilitator=facilitator, courses=[course], name="Justice 2026")
+    existing = make.user(email="mei.c@example.org", name="Mei Existing")
+    login(facilitator)
+    response = upload(client, cohort, GOOD)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "New accounts created: 2 (invitations sent: 2)" in page
+    assert "Existing accounts added to the cohort: 1" in page
+    db.session.rollback()
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    amina, carlos = users["amina.d@example.org"], users["carlos.p@example.org"]
+    assert amina.password_hash is None and amina.locale == "fr" and carlos.locale == "es"
+    assert users["mei.c@example.org"].name == "Mei Existing"        # existing account left as it was
+    assert count(Organisation) == 1                                  # matched case-insensitively
+    assert amina.organisation_id == carlos.organisation_id is not None
+    assert active_learner_ids(cohort.id) == {amina.id, carlos.id, existing.id}
+    assert {e.user_id for e in db.session.scalars(select(Enrollment))} == {amina.id, carlos.id, existing.id}
+    assert sorted(m["To"] for m in smtp_server.messages) == ["amina.d@example.org", "carlos.p@example.org"]
+    french = next(m for m in smtp_server.messages if m["To"] == "amina.d@example.org")
+    assert "Justice 2026" in french["Subject"]
+    assert db.session.scalar(select(AuditEvent.data).where(AuditEvent.action == "cohort.roster_imported")) == \
+        {"created": 2, "added": 1, "organisations": 1}
+
+
+def test_invitation_link_lets_the_learner_choose_a_password(client, login, make, make_cohort, smtp_server, app):
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator)
+    login(facilitator)
+    upload(client, cohort, "name,email\nNew Learner,new.learner@example.org\n")
+    body = smtp_server.messages[0].get_content()
+    link = re.search(r"http://localhost(/reset/\S+)", body).group(1)
+    learner = app.test_client()
+    assert learner.get(link).status_code == 200
+    response = learner.post(link, data={"password": "a long new passphrase", "confirm": "a long new passphrase"})
+    assert response.status_code == 302
+    response = learner.post("/login", data={"email": "new.learner@example.org", "password": "a long new passphrase"})
+    assert response.status_code == 302
+    assert learner.get(link).status_code == 400          # the link worked once
+
+
+def test_uploading_the_same_file_again_changes_nothing_and_sends_nothing(client, login, make, make_cohort, smtp_server):
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator, courses=[make.course()])
+    login(facilitator)
+    upload(client, cohort, GOOD)
+    sent = len(smtp_server.messages)
+    before = {model.__name__: count(model) for model in (User, Organisation, Enrollment, AuditEvent)}
+    response = upload(client, cohort, GOOD)
+    assert "Already in the cohort, unchanged: 3" in response.get_data(as_text=True)
+    assert {model.__name__: count(model) for model in (User, Organisation, Enrollment, AuditEvent)} == before
+    assert len(smtp_server.messages) == sent
+
+
+def test_bad_rows_block_the_import_and_are_listed(client, login, make, make_cohort, smtp_server):
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator)
+    login(facilitator)
+    response = upload(client, cohort, GOOD + ",no.name@example.org,,\nDup,amina.d@example.org,,\nX,bad@,,\n")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "3 rows have problems. Nothing was imported." in page
+    for line in ("<td>5</td>", "<td>6</td>", "<td>7</td>"):
+        assert line in page
+    assert count(User) == 1 and active_learner_ids(cohort.id) == set() and count(Organisation) == 0
+    assert smtp_server.messages == []
+
+
+def test_only_good_rows_when_ticked(client, login, make, make_cohort, smtp_server):
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator)
+    login(facilitator)
+    response = upload(client, cohort, GOOD + "Bad,bad@,,\n", only_good=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Rows skipped because of a problem: 1" in page and "<td>5</td>" in page
+    assert len(active_learner_ids(cohort.id)) == 3
+    assert len(smtp_server.messages) == 3
+
+
+def test_formula_and_script_names_are_stored_as_text_and_shown_escaped(client, login, make, make_cohort):
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator)
+    login(facilitator)
+    upload(client, cohort, "name,email\n\"=cmd|' /C calc'!A0\",formula@example.org\n"
+                           "<script>alert(1)</script>,script@example.org\n")
+    db.session.rollback()
+    names = set(db.session.scalars(select(User.name).where(User.email.in_(["formula@example.org", "script@example.org"]))))
+    assert names == {"=cmd|' /C calc'!A0", "<script>alert(1)</script>"}
+    page = client.get(f"/cohorts/{cohort.id}/members").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "=cmd|&#39; /C calc&#39;!A0" in page
+
+
+def test_capacity_marks_the_rows_that_do_not_fit(client, login, make, make_cohort):
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator, learners=[make.user()], capacity=2)
+    login(facilitator)
+    response = upload(client, cohort, GOOD)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert page.count("The cohort is full (capacity 2)") == 2
+    assert len(active_learner_ids(cohort.id)) == 1
+    upload(client, cohort, GOOD, only_good=True)
+    assert len(active_learner_ids(cohort.id)) == 2
+
+
+def test_deactivated_accounts_and_facilitators_are_bad_rows(client, login, make, make_cohort):
+    facilitator = make.user(role="facilitator", email="fac@example.org")
+    make.user(email="gone@example.org", active=False)
+    cohort = make_cohort(facilitator=facilitator)
+    login(facilitator)
+    page = upload(client, cohort, "name,email\nGone,gone@example.org\nMe,fac@example.org\n").get_data(as_text=True)
+    assert "The account gone@example.org is deactivated." in page
+    assert "fac@example.org facilitates this cohort." in page
+
+
+def test_non_utf8_and_oversized_files_are_refused(client, login, make, make_cohort, app):
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator)
+    login(facilitator)
+    response = upload(client, cohort, "name,email\nÉlodie,elodie@example.org\n".encode("cp1252"))
+    assert response.status_code == 400
+    assert "The file is not UTF-8 text" in response.get_data(as_text=True)
+    big = b"name,email\n" + b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    assert upload(client, cohort, big).status_code == 413
+    assert count(User) == 1
+
+
+def test_upload_without_a_file_is_a_form_error(client, login, make, make_cohort):
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator)
+    login(facilitator)
+    response = client.post(f"/cohorts/{cohort.id}/upload", data={}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Choose a CSV file." in response.get_data(as_text=True)
+
+
+def test_import_costs_the_same_number_of_queries_for_5_or_200_rows(client, login, make, make_cohort,
+                                                                   count_queries):
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator, courses=[make.course(), make.course()])
+    login(facilitator)
+    db.session.rollback()
+    assert cohort.id  # loaded now, not inside the counted requests
+
+    def roster(size, tag):
+        return "name,email,organisation\n" + "".join(
+            f"P{tag}{n},p{tag}{n}@example.org,Org {tag} {n % 3}\n" for n in range(size))
+
+    with count_queries() as small:
+        assert "New accounts created: 5 (invitations sent: 5)" in upload(client, cohort, roster(5, "a")).get_data(as_text=True)
+    with count_queries() as large:
+        assert "New accounts created: 200 (invitations sent: 200)" in upload(client, cohort, roster(200, "b")).get_data(as_text=True)
+    assert small.count == large.count
+    assert len(active_learner_ids(cohort.id)) == 205
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 410

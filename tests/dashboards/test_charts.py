@@ -1,0 +1,72 @@
+"""The weekly progress chart: valid SVG, one group per week, the right counts."""
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from lms.catalog.models import Lesson, Question, Quiz
+from lms.dashboards.charts import week_range
+from lms.extensions import db
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _at(day: int, month: int = 1, year: int = 2026) -> datetime:
+    return datetime(year, month, day, 10, 0, tzinfo=UTC)
+
+
+def test_the_chart_counts_completions_and_active_learners_per_week(client, login, make, dash, frozen):
+    course = make.course(modules=1, lessons=2, questions=2, final=False)
+    lessons = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)).all()
+    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id))
+    questions = db.session.scalars(select(Question).where(Question.quiz_id == quiz.id)).all()
+    facilitator = make.user(role="facilitator")
+    cohort = dash.cohort(course, facilitator=facilitator, starts_on=date(2026, 1, 5))   # a Monday; NOW is 2 March
+    ana, ben = dash.learner(cohort), dash.learner(cohort)
+    dash.lesson(ana, lessons[0], at=_at(6))                  # week 0
+    dash.lesson(ana, lessons[1], at=_at(20))                 # week 2
+    dash.attempt(ana, quiz, dict.fromkeys(questions, 1.0), at=_at(28))   # week 3
+    dash.complete(ana, course, cohort, at=_at(28))           # week 3
+    dash.lesson(ben, lessons[0], at=_at(27))                 # week 3
+    dash.lesson(ben, lessons[1], at=_at(20, 12, 2025))       # before the cohort: not drawn
+    outsider = make.user()
+    dash.lesson(outsider, lessons[0], at=_at(13))            # not in the cohort
+    login(facilitator)
+    response = client.get(f"/cohorts/{cohort.id}/chart.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    root = ET.fromstring(response.data)
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    assert root.find(f"{SVG}title").text.startswith("Completions and active learners per week")
+    assert "2026-01-05" in root.find(f"{SVG}desc").text
+    weeks = [g for g in root.iter(f"{SVG}g") if g.get("class") == "week"]
+    assert len(weeks) == 9                                   # 5 January to the week of 2 March
+    titles = [g.find(f"{SVG}title").text for g in weeks]
+    counts = [tuple(map(int, re.search(r": (\d+) completed, (\d+) active", t).groups())) for t in titles]
+    assert counts == [(0, 1), (0, 0), (0, 1), (1, 2), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0)]
+    assert titles[3].startswith("Week of 2026-01-26")
+    bars = [g.find(f"{SVG}rect") for g in weeks]
+    assert float(bars[3].get("height")) > 0 and float(bars[0].get("height")) == 0
+
+
+def test_the_dashboard_embeds_the_same_chart_as_well_formed_svg(client, login, make, dash, frozen):
+    course = make.course()
+    facilitator = make.user(role="facilitator")
+    cohort = dash.cohort(course, facilitator=facilitator, starts_on=date(2026, 2, 2))
+    login(facilitator)
+    html = client.get(f"/cohorts/{cohort.id}/dashboard").get_data(as_text=True)
+    svg = ET.fromstring(re.search(r"<svg.*?</svg>", html, re.S).group(0))
+    assert len([g for g in svg.iter(f"{SVG}g") if g.get("class") == "week"]) == 5
+    assert svg.get("aria-labelledby") == "chart-title chart-desc"
+
+
+def test_week_range_follows_the_cohort_dates_and_stops_at_52_weeks():
+    cohort = SimpleNamespace(starts_on=date(2026, 1, 7), ends_on=date(2026, 1, 25), created_at=None)
+    assert week_range(cohort, date(2026, 6, 1)) == [date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19)]
+    planned = SimpleNamespace(starts_on=date(2026, 9, 1), ends_on=None, created_at=None)
+    assert week_range(planned, date(2026, 6, 1)) == [date(2026, 8, 31)]
+    old = SimpleNamespace(starts_on=None, ends_on=None, created_at=_at(1, 1, 2020))
+    weeks = week_range(old, date(2026, 6, 3))
+    assert len(weeks) == 52 and weeks[-1] == date(2026, 6, 1)
+

@@ -1,0 +1,51 @@
+"""Every dashboard view issues the same number of queries for 10, 100 and 1,000 learners."""
+from sqlalchemy import select
+
+from lms.cohorts.models import CohortMember
+from lms.dashboards.synth import build_cohort
+from lms.extensions import db
+from lms.quizzes.models import QuizAttempt
+
+SIZES = (10, 100, 1000)
+
+
+def _urls(cohort_id: int, learner_id: int) -> dict[str, str]:
+    base = f"/cohorts/{cohort_id}"
+    return {
+        "dashboard": f"{base}/dashboard",
+        "matrix": f"{base}/matrix",
+        "matrix, sorted and filtered": f"{base}/matrix?sort=progress&dir=desc&at_risk=1&q=a&page=2",
+        "matrix, one module": f"{base}/matrix?module=module-2",
+        "at risk": f"{base}/at-risk",
+        "learner": f"{base}/learners/{learner_id}",
+        "item analysis": f"{base}/items",
+        "item analysis, all attempts": f"{base}/items?attempts=all",
+        "chart": f"{base}/chart.svg",
+        "export matrix csv": f"{base}/export.csv?what=matrix",
+        "export quiz csv": f"{base}/export.csv?what=quiz",
+        "export matrix xlsx": f"{base}/export.xlsx?what=matrix",
+    }
+
+
+def test_query_counts_do_not_grow_with_the_cohort(app, client, make, login, count_queries):
+    course = make.course(modules=3, lessons=3, questions=5, final_questions=8)
+    facilitator = make.user(role="facilitator")
+    cohorts = {n: build_cohort(course, learners=n, facilitator=facilitator, seed=n).cohort.id for n in SIZES}
+    db.session.commit()
+    # a learner with quiz attempts in each cohort, for the drill-down page
+    learners = {n: db.session.scalar(
+        select(QuizAttempt.user_id).join(CohortMember, CohortMember.user_id == QuizAttempt.user_id)
+        .where(CohortMember.cohort_id == cohort_id).limit(1)) for n, cohort_id in cohorts.items()}
+    login(facilitator)
+    counts: dict[str, dict[int, int]] = {}
+    for n, cohort_id in cohorts.items():
+        for name, url in _urls(cohort_id, learners[n]).items():
+            with count_queries() as counter:
+                response = client.get(url)
+                body = response.data            # streamed exports run their queries while read
+            assert response.status_code == 200 and body, (name, n)
+            counts.setdefault(name, {})[n] = counter.count
+    for name, by_size in counts.items():
+        assert len(set(by_size.values())) == 1, f"{name}: {by_size}"
+    assert counts["dashboard"][10] <= 10, counts["dashboard"]
+    assert max(c[10] for c in counts.values()) <= 20, counts
