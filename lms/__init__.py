@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from lms import config as settings
 from lms.extensions import babel, csrf, db, login_manager, migrate
@@ -16,11 +17,19 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.load())
     app.config.update(config or {})
     logging.basicConfig(level=logging.INFO)
+    # Ids in URLs are database integers: a larger number is simply not found (404), not a 500.
+    app.url_map.converters["int"] = _DatabaseInt
 
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)
     return app
+
+
+class _DatabaseInt(IntegerConverter):
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, **kwargs)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -6,7 +6,8 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from flask.testing import FlaskClient
+from flask import g
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -108,9 +109,20 @@ def client(app):
     return app.test_client()
 
 
+class Runner(FlaskCliRunner):
+    """Commands run inside the test's app context; a writing command must not leave that
+    context marked as a write transaction (its later reads would hold SQLite's write lock)."""
+
+    def invoke(self, *args, **kwargs):
+        try:
+            return super().invoke(*args, **kwargs)
+        finally:
+            g.pop("write_transaction", None)
+
+
 @pytest.fixture
 def runner(app):
-    return app.test_cli_runner()
+    return Runner(app)
 
 
 @pytest.fixture

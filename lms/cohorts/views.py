@@ -3,7 +3,7 @@
 Members, CSV upload and join codes are in member_views.py; joining in join_views.py; the
 admin pages in admin_views.py. All register on this blueprint.
 """
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,22 +25,10 @@ from lms.extensions import db
 bp = Blueprint("cohorts", __name__)
 
 
-def _dashboard_endpoint() -> str | None:
-    """The cohort dashboard's endpoint (the dashboards feature's shortest GET route that
-    takes only cohort_id), so cohort pages link to it once it exists."""
-    app = current_app._get_current_object()
-    if "cohort_dashboard_endpoint" not in app.extensions:
-        rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("dashboards.")
-                 and r.arguments == {"cohort_id"} and "GET" in r.methods]
-        app.extensions["cohort_dashboard_endpoint"] = min(rules, key=lambda r: len(r.rule)).endpoint if rules else None
-    return app.extensions["cohort_dashboard_endpoint"]
-
-
 @bp.app_context_processor
 def _cohort_links():
-    def cohort_dashboard_url(cohort) -> str | None:
-        endpoint = _dashboard_endpoint()
-        return url_for(endpoint, cohort_id=cohort.id) if endpoint else None
+    def cohort_dashboard_url(cohort) -> str:
+        return url_for("dashboards.cohort", cohort_id=cohort.id)
 
     return {"cohort_dashboard_url": cohort_dashboard_url}
 

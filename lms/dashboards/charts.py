@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import format_date
-from sqlalchemy import Integer, bindparam, cast, extract, func, literal, select, union
+from sqlalchemy import Date, Integer, bindparam, cast, func, literal, select, union
 
 from lms.core.db import UTCDateTime
 from lms.dashboards.queries import Structure, learner_ids
@@ -43,11 +43,14 @@ def week_range(cohort, today: date) -> list[date]:
 
 
 def _week_of(column, start: datetime):
-    """The whole number of weeks between `start` and the column's moment, in SQL."""
-    origin = bindparam(None, start, type_=UTCDateTime())
+    """The whole number of weeks between `start` (a Monday, 00:00 UTC) and the column's moment."""
     if db.session.get_bind().dialect.name == "sqlite":
+        origin = bindparam(None, start, type_=UTCDateTime())
         return cast((func.julianday(column) - func.julianday(origin)) / 7, Integer)
-    return cast(func.floor(extract("epoch", column - origin) / 604800), Integer)
+    # Whole days between two dates, then whole weeks: integer arithmetic (epoch seconds would
+    # be numeric on PostgreSQL, several times slower over tens of thousands of rows).
+    days = cast(func.timezone("UTC", column), Date) - bindparam(None, start.date(), type_=Date())
+    return days // 7
 
 
 def weekly_series(cohort, structure: Structure, *, today: date) -> Series:

@@ -45,7 +45,12 @@ def _cell(value):
     return neutralise(value)
 
 
-def _iso(value):
+def _csv_cell(value):
+    """One CSV field: text neutralised, moments as "YYYY-MM-DD HH:MM" (UTC), nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -61,6 +66,7 @@ def matrix_rows(cohort, structure: Structure, learners: list[LearnerRow], *, due
     counts = matrix.module_counts(cohort, structure)
     columns = matrix.module_columns(structure)
     quizzes = list(structure.quizzes.values())
+    quiz_ids = list(structure.quizzes)
     yield ([_("Name"), _("E-mail"), _("Organisation"), _("Country"), _("Progress (%)"), _("Lessons completed"),
             _("Quizzes passed"), _("Last active (UTC)"), _("Completed (UTC)"), _("Overdue"), _("At risk")]
            + [c.title for c in columns] + [_("Score: %(quiz)s", quiz=q.title) for q in quizzes])
@@ -75,7 +81,7 @@ def matrix_rows(cohort, structure: Structure, learners: list[LearnerRow], *, due
                 learner.completed_at, yes if is_overdue(learner, due_on, now) else no,
                 ", ".join(reasons[code] for code in learner.risks)]
                + [states[cell.state] for cell in cells]
-               + [_score(learner.results.get(q.id)) for q in quizzes])
+               + [_score(learner.results.get(qid)) for qid in quiz_ids])
 
 
 def _score(result):
@@ -111,7 +117,7 @@ def csv_stream(rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     for row in rows:
-        writer.writerow([neutralise(_iso(v)) if v is not None else "" for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
         if buffer.tell() >= CHUNK:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -14,7 +14,7 @@ from lms.dashboards import stats
 from lms.dashboards.queries import learner_ids
 from lms.extensions import db
 from lms.quizzes.models import FINISHED, QuestionResponse, QuizAttempt
-from lms.quizzes.types import TYPES, plain
+from lms.quizzes.types import plain
 
 ATTEMPT_CHOICES = {"first": _l("First attempts"), "last": _l("Last attempts"),
                    "highest": _l("Highest-scoring attempts"), "all": _l("All attempts")}
@@ -115,8 +115,3 @@ def _mark_bands(values: list[float]) -> dict:
     return {"right": sum(1 for v in values if v >= 1.0), "partly": sum(1 for v in values if 0 < v < 1.0),
             "wrong": sum(1 for v in values if v <= 0)}
 
-
-def describe_answer(question: Question, response: dict | None) -> str:
-    """The learner's answer as plain text (used by the learner page and exports)."""
-    qtype = TYPES.get(question.type)
-    return qtype.describe(question.data, response or {}) if qtype else ""

@@ -173,9 +173,8 @@ def module_cells(structure: Structure, learner: LearnerRow, counts) -> list[Cell
         state = module_state(done, seen, len(m.lesson_ids), result, m.quiz_id is not None)
         detail = f"{done}/{len(m.lesson_ids)}" if state == IN_PROGRESS and m.lesson_ids else ""
         cells.append(Cell(state, detail))
-    final = structure.final_quiz
-    if final is not None:
-        cells.append(quiz_cell(learner.results.get(final.id)))
+    if structure.final_id is not None:
+        cells.append(quiz_cell(learner.results.get(structure.final_id)))
     return cells
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, select, type_coerce
+from sqlalchemy.orm import load_only
 
 from lms.auth.models import User
 from lms.catalog.models import Course, Lesson, Module, Quiz
@@ -39,6 +40,7 @@ class Structure:
     modules: list[ModuleInfo]
     lessons: dict[int, Lesson]
     quizzes: dict[int, Quiz]
+    final_id: int | None = None     # the final assessment, a quiz outside every module
 
     @property
     def item_count(self) -> int:
@@ -46,7 +48,7 @@ class Structure:
 
     @property
     def final_quiz(self) -> Quiz | None:
-        return next((q for q in self.quizzes.values() if q.module_id is None), None)
+        return self.quizzes.get(self.final_id) if self.final_id else None
 
     def module(self, slug: str) -> ModuleInfo | None:
         return next((m for m in self.modules if m.slug == slug), None)
@@ -72,6 +74,10 @@ def pick_course(assigned: list[Assigned], course_id: int | None) -> Assigned | N
     return next((a for a in assigned if a.course.id == course_id), None)
 
 
+_MODULE_COLUMNS = load_only(Module.id, Module.course_id, Module.slug, Module.title, Module.position,
+                            Module.archived)
+
+
 def structures(courses: list[Course]) -> dict[int, Structure]:
     """{course_id: Structure} for several courses in two queries (modules come along with the
     lessons and quizzes they hold; a module with neither has nothing to show)."""
@@ -79,12 +85,17 @@ def structures(courses: list[Course]) -> dict[int, Structure]:
     result = {c.id: Structure(c, [], {}, {}) for c in courses}
     if not ids:
         return result
+    # Titles and order only: lesson bodies (and their translations) stay in the database.
     lessons = db.session.execute(
         select(Lesson, Module).join(Module, Module.id == Lesson.module_id)
+        .options(load_only(Lesson.id, Lesson.course_id, Lesson.module_id, Lesson.slug, Lesson.title,
+                           Lesson.position, Lesson.archived), _MODULE_COLUMNS)
         .where(Lesson.course_id.in_(ids), Lesson.archived.is_(False), Module.archived.is_(False))
         .order_by(Module.position, Lesson.position, Lesson.id)).all()
     quizzes = db.session.execute(
         select(Quiz, Module).outerjoin(Module, Module.id == Quiz.module_id)
+        .options(load_only(Quiz.id, Quiz.course_id, Quiz.module_id, Quiz.slug, Quiz.kind, Quiz.title,
+                           Quiz.settings, Quiz.archived), _MODULE_COLUMNS)
         .where(Quiz.course_id.in_(ids), Quiz.archived.is_(False),
                (Quiz.module_id.is_(None)) | (Module.archived.is_(False)))
         .order_by(Quiz.module_id.is_(None), Module.position, Quiz.id)).all()
@@ -100,6 +111,8 @@ def structures(courses: list[Course]) -> dict[int, Structure]:
         result[quiz.course_id].quizzes[quiz.id] = quiz
         if module is not None:
             modules[module.id][1].quiz_id = quiz.id
+        elif result[quiz.course_id].final_id is None:
+            result[quiz.course_id].final_id = quiz.id
     return result
 
 

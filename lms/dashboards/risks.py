@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.badges.models import BadgeAward, BadgeClass
+from lms.cohorts.models import Reminder
 from lms.dashboards.queries import LearnerRow, Structure, learner_ids
 from lms.extensions import db
 
@@ -38,6 +39,12 @@ def risk_reasons(learner: LearnerRow, *, due_on: date | None, now: datetime,
     if learner.failed_twice:
         reasons.append("failed_twice")
     return reasons
+
+
+def last_reminders(cohort) -> dict[int, datetime]:
+    """{user_id: when the latest reminder went} for the cohort's learners ever reminded."""
+    return dict(db.session.execute(select(Reminder.user_id, func.max(Reminder.sent_at))
+                                   .where(Reminder.cohort_id == cohort.id).group_by(Reminder.user_id)).all())
 
 
 def mark_risks(learners: list[LearnerRow], *, due_on, now, inactive_days=DEFAULT_INACTIVE_DAYS) -> None:

@@ -43,7 +43,7 @@ def _message(learner, *, cohort, course, due_on, facilitator, reasons) -> tuple[
         subject = _("A reminder about your course “%(title)s”", title=course.title)
         body = render_template("dashboards/reminder_mail.txt", learner=learner, cohort=cohort, course=course,
                                due_on=due_on, facilitator=facilitator, reasons=reasons,
-                               link=current_app.config["BASE_URL"] + url_for("core.home"))
+                               link=current_app.config["BASE_URL"] + url_for("catalog.course", slug=course.slug))
     return subject, body
 
 

@@ -6,14 +6,12 @@ several countries; each has an ability and a pace. They read lessons in order, t
 quizzes whose answers follow an item-response model (the chance of a right answer is a logistic
 curve of ability minus the question's difficulty, so item analysis gives sensible numbers),
 retry when they fail, sometimes drop out, and finish with the final assessment, a completed
-enrolment and a badge. Rows go in with bulk inserts: 5,000 learners take seconds.
+enrolment and a badge. Rows go in with bulk inserts: 5,000 learners take well under a minute.
 """
-import hashlib
-import math
 import random
 import secrets
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import click
@@ -22,29 +20,22 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select, text
 
 from lms.auth.models import User
+from lms.badges.codes import new_code
 from lms.badges.models import BadgeAward, BadgeClass
+from lms.badges.openbadges import iso, recipient_identity
+from lms.badges.services import ensure_badge_class
 from lms.catalog.models import Course, Lesson, Question, Quiz
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, Organisation
 from lms.core.db import mark_write_transaction, utcnow
 from lms.dashboards.queries import Structure, structures
-from lms.dashboards.synth_people import ORGANISATIONS, person, right_response, wrong_response
+from lms.dashboards.synth_learners import ORGANISATIONS, Learner, Rows, person, simulate
 from lms.extensions import db
 from lms.learning.models import Enrollment, LessonProgress
-from lms.quizzes.models import FINISHED, IN_PROGRESS, QuestionResponse, QuizAttempt
-from lms.quizzes.types import grade
+from lms.quizzes.models import QuestionResponse, QuizAttempt
 
 FACILITATOR = "facilitator@example.org"
 WEEKS = 12            # the cohort started this long ago
 BATCH = 5000          # rows per INSERT round trip
-
-
-@dataclass
-class Rows:
-    progress: list = field(default_factory=list)
-    attempts: list = field(default_factory=list)
-    responses: list = field(default_factory=list)    # filled in once attempt ids exist
-    badges: list = field(default_factory=list)
-    enrolments: list = field(default_factory=list)
 
 
 @dataclass
@@ -81,19 +72,6 @@ def _organisations() -> list[tuple[int, str]]:
     return result
 
 
-def _badge_class(course: Course) -> BadgeClass:
-    badge = db.session.scalar(select(BadgeClass).where(BadgeClass.course_id == course.id))
-    if badge is None:
-        spec = course.badge or {}
-        badge = BadgeClass(course_id=course.id, slug=course.slug, name=spec.get("name") or course.title,
-                           description=spec.get("description", ""), criteria=spec.get("criteria", ""),
-                           colour=spec.get("colour", "#1d4ed8"), emblem=spec.get("emblem", "globe"),
-                           tags=spec.get("tags", []))
-        db.session.add(badge)
-        db.session.flush()
-    return badge
-
-
 def _bulk(table, rows: list[dict], returning=None) -> list:
     ids = []
     for start in range(0, len(rows), BATCH):
@@ -104,97 +82,6 @@ def _bulk(table, rows: list[dict], returning=None) -> list:
             ids += db.session.execute(insert(table).returning(returning, sort_by_parameter_order=True),
                                       chunk).scalars().all()
     return ids
-
-
-class Learner:
-    """One simulated learner walking through the course in order until done, stuck, out or out of time."""
-
-    def __init__(self, rng: random.Random, user_id: int, joined: datetime, now: datetime, items: dict):
-        self.rng, self.user_id, self.now, self.items = rng, user_id, now, items
-        self.ability = rng.gauss(0.0, 1.0)
-        self.gap_hours = rng.choice([10, 30, 60, 100, 160, 240])   # typical pause between two steps
-        self.dropout = rng.choice([0.0, 0.01, 0.03, 0.08])       # chance of leaving after any step
-        self.t = joined + timedelta(hours=rng.uniform(1, 24 * 10))
-        self.last = None
-
-    def step(self, factor: float = 1.0) -> bool:
-        """Advance the clock; False when the learner stops here (out of time or dropped out)."""
-        self.t += timedelta(hours=self.rng.expovariate(1 / (self.gap_hours * factor)))
-        return self.t < self.now and self.rng.random() >= self.dropout
-
-    def lesson(self, lesson_id: int, course_id: int, rows: Rows) -> bool:
-        if not self.step():
-            return False
-        seconds = self.rng.randint(120, 900)
-        done = self.t + timedelta(seconds=seconds)
-        finished = done < self.now and self.rng.random() > 0.04
-        rows.progress.append({"user_id": self.user_id, "lesson_id": lesson_id, "course_id": course_id,
-                              "first_viewed_at": self.t, "last_viewed_at": min(done, self.now),
-                              "completed_at": done if finished else None, "views": 1, "seconds": seconds})
-        self.last = min(done, self.now)
-        return finished
-
-    def quiz(self, quiz, course_id: int, rows: Rows) -> tuple[bool, float | None]:
-        settings = quiz.settings or {}
-        questions = self.items[quiz.id]
-        draw = settings.get("draw") or 0
-        for number in range(1, (settings.get("max_attempts") or 3) + 1):
-            if not self.step(0.3 if number > 1 else 1.0):
-                return False, None
-            drawn = self.rng.sample(questions, draw) if 0 < draw < len(questions) else list(questions)
-            if self.rng.random() < 0.03:     # left an attempt open
-                rows.attempts.append(self._attempt(quiz, course_id, number, drawn, None, []))
-                return False, None
-            answers = [self._answer(q, number) for q in drawn]
-            attempt = self._attempt(quiz, course_id, number, drawn, settings, answers)
-            rows.attempts.append(attempt)
-            if attempt["state"] != FINISHED:      # still answering at the moment the data stops
-                return False, None
-            if attempt["passed"]:
-                return True, attempt["score"]
-        return False, None
-
-    def _answer(self, question, number: int) -> tuple:
-        qid, qtype, data, difficulty, slope = question
-        ability = self.ability + 0.35 * (number - 1)     # learners improve a little on a retry
-        chance = 1 / (1 + math.exp(-slope * (ability - difficulty)))
-        response = right_response(qtype, data) if self.rng.random() < chance else wrong_response(qtype, data, self.rng)
-        return qid, response, grade(qtype, data, response)
-
-    def _attempt(self, quiz, course_id, number, drawn, settings, answers) -> dict:
-        finished = settings is not None
-        end = self.t + timedelta(minutes=self.rng.randint(3, 25))
-        finished = finished and end < self.now
-        points = sum(mark for _, _, mark in answers) if finished else None
-        score = 100.0 * points / len(drawn) if finished and drawn else None
-        self.last = end if finished else self.t
-        return {"user_id": self.user_id, "quiz_id": quiz.id, "course_id": course_id, "number": number,
-                "state": FINISHED if finished else IN_PROGRESS, "started_at": self.t,
-                "finished_at": end if finished else None, "seed": self.rng.randint(1, 2**31 - 1),
-                "question_ids": [q[0] for q in drawn], "option_orders": {}, "sequence": len(answers),
-                "points": points, "max_points": float(len(drawn)) if finished else None, "score": score,
-                "passed": (score >= (settings or {}).get("pass_mark", 70)) if finished else None,
-                "submit_key": None, "_answers": answers if finished else [], "_end": end}
-
-
-def _simulate(learner: Learner, structure: Structure, rows: Rows) -> tuple[datetime | None, float | None]:
-    """Walks the course; returns (completed_at, final score) when the learner completes it."""
-    course_id = structure.course.id
-    if learner.rng.random() < 0.07:          # never starts
-        return None, None
-    for module in structure.modules:
-        for lesson_id in module.lesson_ids:
-            if not learner.lesson(lesson_id, course_id, rows):
-                return None, None
-        if module.quiz_id and not learner.quiz(structure.quizzes[module.quiz_id], course_id, rows)[0]:
-            return None, None
-    final = structure.final_quiz
-    score = None
-    if final is not None:
-        passed, score = learner.quiz(final, course_id, rows)
-        if not passed:
-            return None, None
-    return learner.last, score
 
 
 def _question_bank(structure: Structure, rng: random.Random) -> dict[int, list[tuple]]:
@@ -210,12 +97,12 @@ def _question_bank(structure: Structure, rng: random.Random) -> dict[int, list[t
 
 
 def _badge_row(badge: BadgeClass, user_id: int, email: str, course: Course, when: datetime, score) -> dict:
+    """An award as lms.badges.services.award_badge would store it (same code, hash and evidence)."""
     salt = secrets.token_hex(16)
-    return {"user_id": user_id, "badge_class_id": badge.id, "uuid": str(uuid.uuid4()),
-            "short_code": secrets.token_hex(8).upper(), "salt": salt,
-            "recipient_hash": "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest(),
-            "issued_on": when, "evidence": {"course": course.slug, "completed_at": when.isoformat(),
-                                            "final_score": score}}
+    return {"user_id": user_id, "badge_class_id": badge.id, "uuid": str(uuid.uuid4()), "short_code": new_code(),
+            "salt": salt, "recipient_hash": recipient_identity(email, salt), "issued_on": when, "show_name": False,
+            "evidence": {"course_slug": course.slug, "course_title": course.title, "completed_at": iso(when),
+                         "final_score": round(score, 1) if score is not None else None, "manual": False}}
 
 
 def build_cohort(course: Course, *, learners: int, facilitator: User, now: datetime | None = None,
@@ -240,12 +127,12 @@ def build_cohort(course: Course, *, learners: int, facilitator: User, now: datet
         people.append({"email": f"synth-{cohort.id}-{n + 1}@example.org", "name": person(rng, language),
                        "role": "learner", "locale": language, "organisation_id": org_id, "created_at": start})
     user_ids = _bulk(User.__table__, people, User.__table__.c.id)
-    rows, badge, members = Rows(), _badge_class(course), []
+    rows, badge, members = Rows(), ensure_badge_class(course), []
     for user_id, someone in zip(user_ids, people, strict=True):
         joined = start + timedelta(hours=rng.uniform(0, 24 * 14))
         members.append({"cohort_id": cohort.id, "user_id": user_id, "role": "learner", "joined_at": joined})
         learner = Learner(rng, user_id, joined, now, bank)
-        completed_at, score = _simulate(learner, structure, rows)
+        completed_at, score = simulate(learner, structure, rows)
         rows.enrolments.append({"user_id": user_id, "course_id": course.id, "cohort_id": cohort.id,
                                 "source": "cohort", "enrolled_at": joined, "completed_at": completed_at,
                                 "last_activity_at": learner.last})

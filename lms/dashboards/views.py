@@ -16,10 +16,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms.auth.models import User
-from lms.cohorts.models import Cohort, Reminder
+from lms.cohorts.models import Cohort
 from lms.cohorts.permissions import can_view_cohort, can_view_learner
 from lms.core.db import utcnow
 from lms.core.errors import abort_with
@@ -95,8 +95,7 @@ def _at_risk_page(ctx: queries.Context, form: RemindForm, status: int = 200):
     learners.sort(key=lambda x: (-len(x.risks), x.name.casefold(), x.id))
     pages = max(1, math.ceil(len(learners) / AT_RISK_PER_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
-    reminded = dict(db.session.execute(select(Reminder.user_id, func.max(Reminder.sent_at))
-                                       .where(Reminder.cohort_id == ctx.cohort.id).group_by(Reminder.user_id)).all())
+    reminded = risks.last_reminders(ctx.cohort)
     return render_template("dashboards/at_risk.html", ctx=ctx, total=len(learners), page=page, pages=pages,
                            learners=learners[(page - 1) * AT_RISK_PER_PAGE: page * AT_RISK_PER_PAGE], days=days,
                            form=form, reminded=reminded, risk_label=risks.risk_label), status

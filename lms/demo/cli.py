@@ -3,10 +3,12 @@ import click
 from flask import Blueprint, current_app
 
 from lms.core.db import mark_write_transaction
+from lms.dashboards.synth import synth
 from lms.demo import services
 from lms.extensions import db
 
 bp = Blueprint("demo", __name__, cli_group="demo")
+bp.cli.add_command(synth)
 
 
 @bp.cli.command("seed")

@@ -16,7 +16,7 @@ from lms.quizzes.models import FINISHED
 
 bp = Blueprint("quizzes", __name__)
 # Ids beyond a database integer do not match (a plain 404), rather than reach the database.
-ATTEMPT = "/attempts/<int(max=2147483647):attempt_id>"
+ATTEMPT = "/attempts/<int:attempt_id>"
 bp.add_app_template_filter(rules.when, "quiz_when")
 bp.add_app_template_filter(rules.percent, "quiz_percent")
 

@@ -70,3 +70,9 @@ def test_language_switch_for_visitors(client):
     response = client.post("/language", data={"locale": "fr", "next": "/login"})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert 'lang="fr"' in client.get("/login").get_data(as_text=True)
+
+
+def test_ids_beyond_the_database_range_are_not_found(client, make, login):
+    login(make.user(role="admin"))
+    assert client.get("/cohorts/99999999999999999999/dashboard").status_code == 404
+    assert client.get("/attempts/3000000000").status_code == 404
