@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run test test-browser lint bench clean
+.PHONY: install run test test-browser lint bench clean messages
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pybabel compile --use-fuzzy -d translations
 	touch $@
 
 install: $(BIN)/.installed
@@ -33,6 +34,11 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv tests bench" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations
+	$(BIN)/pybabel compile --use-fuzzy -d translations
 
 clean:
 	rm -rf $(VENV) instance/lms.db*

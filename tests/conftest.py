@@ -8,12 +8,12 @@ from contextlib import contextmanager
 import pytest
 from flask import g
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, text
 
 from lms import create_app
 from lms.extensions import db
 from tests import factories
+from tests.databases import fresh_database_url
 
 PASSWORD = factories.PASSWORD
 
@@ -23,20 +23,9 @@ def _worker() -> str:
 
 
 def _database_url(tmp_path_factory) -> str:
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    url = make_url(base)
-    if url.get_backend_name() != "postgresql":
-        return base
     # One database per xdist worker, created on the fly, so workers never collide.
-    name = f"{url.database}_{re.sub(r'[^a-z0-9]', '', _worker())}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    worker = re.sub(r"[^a-z0-9]", "", _worker())
+    return fresh_database_url(tmp_path_factory.mktemp("db") / "test.db", worker)
 
 
 @pytest.fixture(scope="session")

@@ -59,3 +59,15 @@ def is_learner_of(user, cohort) -> bool:
     return db.session.scalar(select(exists().where(
         CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id,
         CohortMember.role == "learner", CohortMember.removed_at.is_(None)))) or False
+
+
+def cohort_for(user, cohort_id: int, allowed=can_view_cohort) -> Cohort:
+    """The cohort if `user` passes `allowed`: 404 when it does not exist, 403 when refused."""
+    from flask import abort
+
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    if not allowed(user, cohort):
+        abort(403)
+    return cohort

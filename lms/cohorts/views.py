@@ -18,7 +18,7 @@ from lms.cohorts.forms import (
     FacilitatorForm,
 )
 from lms.cohorts.models import Cohort
-from lms.cohorts.permissions import can_create_cohort, can_manage_cohort
+from lms.cohorts.permissions import can_create_cohort, can_manage_cohort, cohort_for
 from lms.core.db import utcnow
 from lms.extensions import db
 
@@ -39,12 +39,7 @@ def me():
 
 def managed_cohort(cohort_id: int) -> Cohort:
     """The cohort, if the current user may manage it: 404 when it does not exist, else 403."""
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
-    if not can_manage_cohort(current_user, cohort):
-        abort(403)
-    return cohort
+    return cohort_for(current_user, cohort_id, can_manage_cohort)
 
 
 def cohort_fields(form: CohortForm) -> dict:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.cohorts.models import Cohort
-from lms.cohorts.permissions import can_view_cohort, can_view_learner
+from lms.cohorts.permissions import can_view_cohort, can_view_learner, cohort_for
 from lms.core.db import utcnow
 from lms.core.errors import abort_with
 from lms.core.htmx import render_page_or_fragment
@@ -34,12 +34,7 @@ AT_RISK_PER_PAGE = 100
 
 
 def _cohort(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
-    if not can_view_cohort(current_user, cohort):
-        abort(403)
-    return cohort
+    return cohort_for(current_user, cohort_id, can_view_cohort)
 
 
 def _context(cohort: Cohort, *, need_course: bool = False) -> queries.Context:

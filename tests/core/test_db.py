@@ -5,11 +5,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from lms import create_app
 from lms.extensions import db
+from tests.databases import fresh_database_url
 
 
 @pytest.fixture
@@ -48,17 +48,8 @@ def test_sqlite_write_transactions_begin_immediate(sqlite_app):
 
 
 def _fresh_url(tmp_path) -> str:
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base or make_url(base).get_backend_name() != "postgresql":
-        return f"sqlite:///{tmp_path / 'migrated.db'}"
-    url = make_url(base)
-    name = f"{url.database}_migrations_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return fresh_database_url(tmp_path / "migrated.db", f"migrations_{worker}")
 
 
 def test_migrations_produce_exactly_the_models_schema(tmp_path):
