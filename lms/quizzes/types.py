@@ -18,12 +18,12 @@ Responses (what a learner submitted, stored on QuestionResponse.response):
 Option ids are opaque hashes: nothing a browser sees says which option is right.
 """
 import hashlib
-import random
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from lms.core.markup import render_inline, render_markdown
 
@@ -62,28 +62,35 @@ def normalise_text(text: str) -> str:
     return text.strip(" .,;:!?\"'")
 
 
-class QuestionType:
+class QuestionType(ABC):
+    """One entry of the registry. Every type implements the whole interface."""
+
     name = ""
     label = ""
 
+    @abstractmethod
     def build(self, raw: dict, ctx: BuildContext) -> dict:
-        raise NotImplementedError
+        """Stored data from a quiz file's question; problems go to ctx.problem()."""
 
+    @abstractmethod
     def grade(self, data: dict, response: dict) -> float:
-        raise NotImplementedError
+        """The mark, 0..1."""
 
     def display_ids(self, data: dict) -> list[str]:
         """Ids whose display order is shuffled per attempt (options, rights, items)."""
         return []
 
+    @abstractmethod
     def parse_form(self, data: dict, form, name: str) -> dict:
-        raise NotImplementedError
+        """A response from submitted form fields named after `name`."""
 
+    @abstractmethod
     def correct_response(self, data: dict) -> dict:
-        raise NotImplementedError
+        """The response that earns full marks (shown in reviews)."""
 
+    @abstractmethod
     def describe(self, data: dict, response: dict | None) -> str:
-        raise NotImplementedError
+        """A response as plain text, for reviews, dashboards and exports."""
 
 
 def _choice_options(raw: dict, ctx: BuildContext) -> list[dict]:
@@ -375,14 +382,6 @@ def build_question(raw: dict, ctx: BuildContext) -> dict | None:
             "feedback_html": str(render_markdown(str(raw.get("feedback", "")))), "data": data}
 
 
-def shuffled(ids: list[str], rng: random.Random, *, keep_order: bool = False) -> list[str]:
-    if keep_order:
-        return list(ids)
-    order = list(ids)
-    rng.shuffle(order)
-    return order
-
-
 def grade(question_type: str, data: dict, response) -> float:
     """The mark (0..1) of a response; anything malformed scores 0, never raises."""
     try:
@@ -390,6 +389,3 @@ def grade(question_type: str, data: dict, response) -> float:
     except (KeyError, TypeError, ValueError, AttributeError):
         return 0.0
 
-
-def escape_text(text: str) -> Markup:
-    return escape(text)

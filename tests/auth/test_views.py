@@ -195,3 +195,24 @@ def test_register_returns_to_a_safe_next_page(client):
     other = client.application.test_client()
     response = other.post("/register?next=https://evil.example/", data={**GOOD, "email": "x2@example.org"})
     assert response.headers["Location"] == "/"
+
+
+def test_failed_logins_are_counted_in_redis_when_configured(app, client, make):
+    import redis
+
+    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    app.extensions.pop("lms_redis", None)
+    store = redis.Redis.from_url(app.config["REDIS_URL"])
+    store.flushdb()
+    try:
+        user = make.user()
+        for _ in range(5):
+            client.post("/login", data={"email": user.email, "password": "wrong password!!"})
+        assert int(store.get(f"login-failures:{user.email}")) == 5
+        assert 0 < store.ttl(f"login-failures:{user.email}") <= 15 * 60
+        from lms.auth.models import LoginFailure
+        assert db.session.scalar(select(db.func.count()).select_from(LoginFailure)) == 0
+        assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    finally:
+        store.flushdb()
+        app.extensions.pop("lms_redis", None)

@@ -1,4 +1,7 @@
-"""A facilitator runs a cohort in Chromium: create it, upload learners, a learner joins by link."""
+"""A facilitator runs a cohort in Chromium: create it, upload learners, a learner joins by
+link and completes a module, the dashboard shows it, and the export carries it."""
+import csv
+import io
 import re
 
 import pytest
@@ -27,8 +30,8 @@ def log_in(page, base, email, password):
 
 def test_facilitator_journey(page, browser, live_server, smtp_server, make):
     facilitator = make.user(role="facilitator", email="fac.browser@example.org", name="Fatou Browser")
-    course = make.course()
-    course_title = course.title
+    course = make.course(modules=2, lessons=2, questions=0, final=False)  # modules end with their lessons
+    course_title, course_slug = course.title, course.slug
     db.session.rollback()
     errors = []
     watch_for_errors(page, errors)
@@ -76,9 +79,17 @@ def test_facilitator_journey(page, browser, live_server, smtp_server, make):
     learner.get_by_label("Password").fill("a browser passphrase for lina")
     learner.get_by_role("button", name="Create my account and join").click()
     assert "You have joined Justice ministry — spring." in learner.content()
+
+    # 6. She completes module 1 on her phone.
+    learner.goto(f"{base}/courses/{course_slug}/continue")
+    for lesson in ("lesson-1-1", "lesson-1-2"):
+        assert learner.url.endswith(f"/lessons/{lesson}")
+        learner.get_by_role("button", name="Mark as complete").click()
+        learner.get_by_text("You completed this lesson.").wait_for()
+        learner.locator("#lesson-status a[rel=next]").click()
     context.close()
 
-    # 6. The facilitator sees her in the cohort; the search narrows the list in place.
+    # 7. The facilitator sees her in the cohort; the search narrows the list in place.
     page.reload()
     assert "Lina Link" in table.inner_text()
     assert "3 of 20 places taken." in page.content()
@@ -86,4 +97,19 @@ def test_facilitator_journey(page, browser, live_server, smtp_server, make):
     page.get_by_role("button", name="Search").click()
     page.wait_for_url(re.compile(r"q=lina"))
     assert "Lina Link" in table.inner_text() and "Amina Diallo" not in table.inner_text()
+
+    # 8. The dashboard shows her finished module, and the export carries it.
+    page.goto(page.url.split("/members")[0] + "/dashboard")
+    assert page.locator(".headline div", has_text="Learners").locator("dd").inner_text() == "3"
+    page.get_by_role("link", name="Progress matrix").click()
+    cell = page.get_by_role("row", name="Lina Link").locator("td.cell").first
+    assert "Done" in cell.inner_text()
+    assert "Not started" in page.get_by_role("row", name="Amina Diallo").locator("td.cell").first.inner_text()
+    page.get_by_role("link", name="Overview").click()
+    with page.expect_download() as info:
+        page.locator("li", has_text="Progress of every learner").get_by_role("link", name="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(open(info.value.path(), encoding="utf-8-sig").read())))
+    by_name = {row["Name"]: row for row in rows}
+    assert by_name["Lina Link"]["Module 1"] == "Done"
+    assert by_name["Carlos Pérez"]["Module 1"] == "Not started"
     assert errors == []
