@@ -137,6 +137,6 @@ def user_from_reset_token(token: str) -> User | None:
     else:
         raise AccountError(_("This reset link is not valid. Ask for a new one."))
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
-    if user is None or data.get("fp") != _fingerprint(user):
+    if user is None or not user.active or data.get("fp") != _fingerprint(user):
         raise AccountError(_("This reset link has already been used or is not valid."))
     return user

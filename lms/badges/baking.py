@@ -10,6 +10,8 @@ import zlib
 
 from defusedxml import ElementTree as SafeET
 
+MAX_ASSERTION_BYTES = 256 * 1024  # far more than any assertion; inflated chunks above it are refused
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadges"
 OB_NAMESPACE = "http://openbadges.org"
@@ -94,10 +96,14 @@ def extract_png(png: bytes) -> str | None:
             raise BakingError("malformed iTXt chunk")
         text = parts[2]
         if compressed:
+            # Bounded: a small upload must not inflate into gigabytes (a decompression bomb).
+            inflater = zlib.decompressobj()
             try:
-                text = zlib.decompress(text)
+                text = inflater.decompress(text, MAX_ASSERTION_BYTES)
             except zlib.error as error:
                 raise BakingError("unreadable compressed iTXt chunk") from error
+            if inflater.unconsumed_tail:
+                raise BakingError("the embedded assertion is too large")
         return text.decode("utf-8", errors="replace")
     return None
 

@@ -38,9 +38,10 @@ def can_view_learner(user, learner, cohort) -> bool:
     """A facilitator sees a learner only through a cohort they facilitate that holds the learner."""
     if not can_view_cohort(user, cohort):
         return False
+    # A removed (or moved) learner's later activity is no longer this cohort's business.
     return db.session.scalar(select(exists().where(
         CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner.id,
-        CohortMember.role == "learner"))) or False
+        CohortMember.role == "learner", CohortMember.removed_at.is_(None)))) or False
 
 
 def can_create_cohort(user) -> bool:

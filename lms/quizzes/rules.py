@@ -96,7 +96,9 @@ def feedback_visible(settings: dict, attempts) -> bool:
 
 
 def answers_visible(settings: dict, attempts) -> bool:
-    return feedback_visible(settings, attempts) and bool(settings.get("review_shows_answers", True))
+    # Never while another attempt is open: it may draw the same questions.
+    return (feedback_visible(settings, attempts) and bool(settings.get("review_shows_answers", True))
+            and open_attempt(attempts) is None)
 
 
 def question_count(settings: dict, pool_size: int) -> int:

@@ -63,8 +63,9 @@ def plan_attempt(pool: list, settings: dict, seed: int) -> tuple[list[int], dict
 
 def _display_order(question, settings: dict, rng: random.Random) -> list[str]:
     ids = TYPES[question.type].display_ids(question.data or {})
-    if question.type == "ordering":
-        # Items are listed in the right order in the data: never show them that way.
+    if question.type in ("ordering", "matching"):
+        # Ordering items and matching answers are stored in the key's order: never show them
+        # that way, whatever shuffle_options says.
         order = list(ids)
         while len(set(ids)) > 1 and order == ids:
             rng.shuffle(order)

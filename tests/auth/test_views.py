@@ -216,3 +216,11 @@ def test_failed_logins_are_counted_in_redis_when_configured(app, client, make):
     finally:
         store.flushdb()
         app.extensions.pop("lms_redis", None)
+
+
+def test_reset_links_stop_working_when_the_account_is_deactivated(client, make):
+    user = make.user()
+    token = services.make_invite_token(user)
+    user.active = False
+    db.session.commit()
+    assert client.get(f"/reset/{token}").status_code == 400

@@ -119,3 +119,17 @@ def test_revoked_badges_are_no_longer_baked(client, award_for):
         response = client.get(f"/badges/assertions/{award.uuid}{suffix}")
         assert response.status_code == 410
         assert "Awarded by mistake" in response.get_data(as_text=True)
+
+
+def test_a_compressed_chunk_that_inflates_too_far_is_refused():
+    import struct
+    import zlib
+
+    from lms.badges import baking
+
+    bomb = zlib.compress(b"x" * (50 * 1024 * 1024), 9)  # 50 MB of text in about 50 KB
+    body = b"openbadges\x00\x01\x00\x00\x00" + bomb
+    chunk = struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body))
+    png = baking.PNG_SIGNATURE + chunk + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+    with pytest.raises(baking.BakingError):
+        baking.extract_png(png)

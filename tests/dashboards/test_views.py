@@ -222,3 +222,17 @@ def test_htmx_gets_the_fragment_and_a_plain_request_the_whole_page(client, login
     assert "<html" in page and '<div id="matrix"' in page and 'hx-target="#matrix"' in page
     # every link in the table keeps working without JavaScript: plain hrefs with the filters
     assert f'href="/cohorts/{cohort.id}/matrix?course={course.id}&amp;q=zara&amp;sort=progress&amp;dir=asc"' in page
+
+
+def test_a_removed_learner_is_no_longer_visible_to_the_facilitator(client, login, two_cohorts):
+    from lms.cohorts.models import CohortMember
+    from lms.core.db import utcnow
+
+    course, cohort, other, mine, theirs, learner, outsider = two_cohorts
+    login(mine)
+    assert client.get(f"/cohorts/{cohort.id}/learners/{learner.id}").status_code == 200
+    member = db.session.scalar(select(CohortMember).where(CohortMember.cohort_id == cohort.id,
+                                                          CohortMember.user_id == learner.id))
+    member.removed_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/cohorts/{cohort.id}/learners/{learner.id}").status_code == 404

@@ -142,3 +142,13 @@ def test_an_open_attempt_never_shows_marks_even_when_policy_allows(world, policy
     attempt_id = h.start(w.client, w)
     page = w.client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "Marks per question" not in page and "%" not in page.split("<main", 1)[1]
+
+
+def test_the_key_stays_hidden_while_another_attempt_is_open(world):
+    w = world(rich=True, feedback="after_each_attempt")
+    first = take(w, right=False)
+    _result, review = pages(w, first)
+    assert RIGHT_MARK in review
+    h.start(w.client, w)  # a second attempt may draw the same questions
+    _result, review = pages(w, first)
+    assert RIGHT_MARK not in review and ACCEPTED not in review and "Right match" not in review

@@ -1,4 +1,5 @@
 """The attempt lifecycle through the services, with explicit clocks."""
+import random
 from datetime import timedelta
 
 import pytest
@@ -251,3 +252,16 @@ def test_sweeper_closes_overdue_attempts_once(setup, make):
     assert states[running.id][0] == states[untimed.id][0] == IN_PROGRESS
     assert db.session.scalar(select(func.count()).select_from(QuestionResponse)
                              .where(QuestionResponse.attempt_id == overdue.id)) == 6
+
+
+def test_matching_answers_are_never_listed_in_the_key_order(make):
+    from lms.quizzes import services as quiz_services
+    from lms.quizzes.types import TYPES
+
+    course = make.course(modules=1, lessons=1, questions=0, final=False)
+    quiz = make.quiz(course, None, slug="m", questions=1, types=["matching"], shuffle_options=False)
+    question = quiz.questions[0]
+    key = TYPES["matching"].display_ids(question.data)
+    for seed in range(20):
+        order = quiz_services._display_order(question, quiz.settings, random.Random(seed))
+        assert sorted(order) == sorted(key) and order != key
