@@ -168,8 +168,8 @@ def _row_problem(row: Row, seen: dict[str, int]) -> str | None:
 
 
 def check_against_cohort(roster: Roster, cohort: Cohort) -> None:
-    """Problems that depend on the database: deactivated accounts, facilitators of this
-    cohort, and rows beyond the cohort's capacity. Three queries whatever the file size."""
+    """Problems that depend on the database: deactivated accounts, staff accounts, facilitators
+    of this cohort, and rows beyond the cohort's capacity. Three queries whatever the file size."""
     if roster.fatal or not roster.rows:
         return
     emails = [row.email for row in roster.rows]
@@ -186,6 +186,10 @@ def check_against_cohort(roster: Roster, cohort: Cohort) -> None:
             roster.problems.append(Problem(row.line, _("The account %(email)s is deactivated.", email=row.email)))
         elif member is not None and member.role == "facilitator":
             roster.problems.append(Problem(row.line, _("%(email)s facilitates this cohort.", email=row.email)))
+        elif user is not None and user.role != "learner":
+            # Staff accounts are never enrolled as learners by a file; an admin grants roles.
+            roster.problems.append(Problem(row.line, _("%(email)s is a staff account, not a learner.",
+                                                       email=row.email)))
         elif member is None and room is not None and room <= 0:
             roster.problems.append(Problem(row.line, _("The cohort is full (capacity %(n)d).", n=cohort.capacity)))
         else:

@@ -55,6 +55,7 @@ class AttemptView:
     attempt: QuizAttempt
     quiz: Quiz
     answers: list[AnswerRow] = field(default_factory=list)
+    before_joining: bool = False        # answers given before joining this cohort stay private
 
 
 @dataclass
@@ -110,7 +111,10 @@ def learner_page(cohort, learner, assigned: list[Assigned]) -> LearnerPage:
     views = []
     for attempt in attempts:
         view = AttemptView(attempt, quizzes[attempt.quiz_id])
-        if attempt.state == FINISHED:
+        # A facilitator sees answers given as a member of this cohort, not what the learner did
+        # on their own before someone added them to it.
+        view.before_joining = member is not None and attempt.started_at < member.joined_at
+        if attempt.state == FINISHED and not view.before_joining:
             view.answers = answer_rows(attempt, questions, by_attempt.get(attempt.id, {}))
         views.append(view)
     done = {p.lesson_id for p in progress if p.completed_at}

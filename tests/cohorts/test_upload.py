@@ -144,9 +144,13 @@ def test_deactivated_accounts_and_facilitators_are_bad_rows(client, login, make,
     make.user(email="gone@example.org", active=False)
     cohort = make_cohort(facilitator=facilitator)
     login(facilitator)
-    page = upload(client, cohort, "name,email\nGone,gone@example.org\nMe,fac@example.org\n").get_data(as_text=True)
+    make.user(role="admin", email="boss@example.org")
+    page = upload(client, cohort, "name,email\nGone,gone@example.org\nMe,fac@example.org\n"
+                                  "Boss,boss@example.org\n").get_data(as_text=True)
     assert "The account gone@example.org is deactivated." in page
     assert "fac@example.org facilitates this cohort." in page
+    assert "boss@example.org is a staff account, not a learner." in page
+    assert active_learner_ids(cohort.id) == set()
 
 
 def test_non_utf8_and_oversized_files_are_refused(client, login, make, make_cohort, app):

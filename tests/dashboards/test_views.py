@@ -236,3 +236,21 @@ def test_a_removed_learner_is_no_longer_visible_to_the_facilitator(client, login
     member.removed_at = utcnow()
     db.session.commit()
     assert client.get(f"/cohorts/{cohort.id}/learners/{learner.id}").status_code == 404
+
+
+def test_answers_given_before_joining_stay_private(client, login, dash, make):
+    from lms.core.db import utcnow
+
+    course = make.course(modules=1, lessons=1, questions=3, final=False)
+    facilitator = make.user(role="facilitator")
+    cohort = dash.cohort(course, facilitator=facilitator)
+    quiz = db.session.scalars(select(Quiz).where(Quiz.course_id == course.id)).first()
+    questions = db.session.scalars(select(Question).where(Question.quiz_id == quiz.id)).all()
+    joined = utcnow()
+    learner = dash.learner(cohort, joined_at=joined)
+    dash.attempt(learner, quiz, {q: 1 for q in questions}, at=joined - timedelta(days=30))  # on her own, before
+    dash.attempt(learner, quiz, {q: 0 for q in questions}, at=joined + timedelta(minutes=20))
+    login(facilitator)
+    page = client.get(f"/cohorts/{cohort.id}/learners/{learner.id}").get_data(as_text=True)
+    assert page.count('<table class="answers">') == 1
+    assert "Taken before this learner joined the cohort" in page
