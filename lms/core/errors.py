@@ -3,6 +3,7 @@ import logging
 import uuid
 
 from flask import render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -31,6 +32,9 @@ def _wants_json() -> bool:
 
 def render_error(code: int, message: str | None = None, reference: str | None = None):
     title = TITLES.get(code, _l("Error"))
+    if request_ctx.url_adapter is None:
+        # An untrusted Host header: no URL can be built, so no page either.
+        return f"{code} {title}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
     if _wants_json():
         return {"error": str(title), "message": message, "reference": reference}, code
     template = "errors/error.html"

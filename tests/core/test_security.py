@@ -86,3 +86,21 @@ def test_htmx_is_vendored_with_its_licence(client):
     assert "/static/vendor/htmx-2.0.11/htmx.min.js" in page
     assert "//" not in re.sub(r'(href|src)="/[^/]', "", "".join(re.findall(r'(?:href|src)="//[^"]*"', page)))
     assert client.get("/static/vendor/htmx-2.0.11/LICENSE").status_code == 200
+
+
+def test_production_settings_from_the_environment(monkeypatch, database_url):
+    from lms import create_app
+
+    monkeypatch.setenv("LMS_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", "a production secret")
+    monkeypatch.setenv("BASE_URL", "https://upr-academy.example")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert app.config["TRUSTED_HOSTS"] == ["upr-academy.example"]
+    client = app.test_client()
+    assert client.get("/healthz", base_url="https://upr-academy.example").status_code == 200
+    assert client.get("/healthz", base_url="https://evil.example").status_code == 400
