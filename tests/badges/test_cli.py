@@ -65,11 +65,13 @@ def test_demo_gives_the_demo_learner_one_valid_and_one_revoked_badge(app, make, 
     assert all(a.user_id == learner.id for a in awards)
     revoked = next(a for a in awards if a.status() == "revoked")
     assert revoked.revocation_reason == demo.REVOCATION_REASON
+    valid = next(a for a in awards if a.status() == "valid")
+    assert valid.awarded_by_id is None  # earned by completing the course, not handed out
 
 
-def test_demo_skips_without_two_courses(app, make, small_course):
+def test_demo_skips_without_three_courses(app, make, small_course):
     learner = make.user(email="learner@example.org")
-    small_course()
+    small_course(), small_course()
     demo.seed({"learner@example.org": learner})
     db.session.commit()
     assert _awards() == []
@@ -77,8 +79,9 @@ def test_demo_skips_without_two_courses(app, make, small_course):
 
 def test_demo_badges_are_listed_on_the_learners_page(client, login, make, small_course):
     learner = make.user(email="learner@example.org")
-    small_course(), small_course()
-    demo.seed({"learner@example.org": learner})
+    admin = make.user(email="admin@example.org", role="admin")
+    small_course(), small_course(), small_course()
+    demo.seed({"learner@example.org": learner, "admin@example.org": admin})
     db.session.commit()
     login(learner)
     page = client.get("/badges").get_data(as_text=True)
