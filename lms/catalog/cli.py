@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask import Blueprint, current_app
 
-from lms.catalog import importer, loader, validate
+from lms.catalog import importer, loader, validate, validate_translation
 from lms.core.db import mark_write_transaction
 from lms.extensions import db
 
@@ -48,6 +48,8 @@ def check(directory):
     if problems:
         _report(problems)
         raise SystemExit(1)
+    for line in validate_translation.coverage(tree):
+        click.echo(line)
     click.echo(ok_line(tree))
 
 

@@ -31,6 +31,7 @@ from lms.catalog.rules import (
     slug_problem,
     text_field,
 )
+from lms.catalog import validate_translation as translated
 from lms.catalog.validate_quiz import check_quiz
 from lms.core.markup import unsafe_url_reason
 from lms.quizzes.settings import problems as setting_problems
@@ -39,6 +40,7 @@ from lms.quizzes.settings import problems as setting_problems
 def check(tree: Tree) -> Problems:
     problems = Problems(tree.problems)
     glossary = _glossary(tree, problems)
+    translated.check_glossary(tree, problems)
     for course in tree.courses:
         _course(course, glossary, problems)
     return Problems(sorted(set(problems)))
@@ -121,6 +123,7 @@ def _course(course: Course, glossary: set[str], problems: Problems) -> None:
         problems.add(path, 1, "a course needs a final assessment: final.yaml or final.gift")
     else:
         check_quiz(course, course.final, "final", problems)
+    translated.check_course(course, problems)
     for lang, data in course.translations.items():
         tpath = path.replace("course.yaml", f"course.{lang}.yaml")
         known_keys(data, ("slug", "title", "summary", "badge"), tpath, problems)
@@ -255,6 +258,7 @@ def _lesson(course: Course, lesson, glossary: set[str], problems: Problems, engl
             problems.add(path, lesson.body_line + line - 1, message)
     for translation in lesson.translations.values():
         _lesson(course, translation, glossary, problems, english=lesson)
+        translated.check_lesson(lesson, translation, problems)
 
 
 def _sources(meta: LineDict, path: str, problems: Problems) -> None:

@@ -4,6 +4,7 @@ import copy
 
 from lms.catalog.gift import RawQuestion
 from lms.catalog.loader import Course, LineDict, Problems, Quiz
+from lms.catalog import validate_translation
 from lms.catalog.rules import SLUG, markdown, text_field
 from lms.core.markup import render_inline, render_markdown
 from lms.quizzes.settings import problems as setting_problems
@@ -232,3 +233,4 @@ def _translation(course: str, slug: str, quiz: Quiz, translation: Quiz, problems
         for message in found:
             problems.add(path, line, message)
         question.built = None if found else translated
+    validate_translation.check_quiz(quiz, translation, problems)

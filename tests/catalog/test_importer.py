@@ -70,7 +70,8 @@ def test_modules_lessons_and_order(courses):
     assert '<img src="/course-media/alpha-course/images/cycle.png" alt="The cycle of the review">' in first.body_html
     assert first.word_count == 27
     french = first.translations["fr"]
-    assert french["title"] == "Première leçon" and french["key_points"] == ["L'EPU est un examen par les pairs."]
+    assert french["title"] == "Première leçon" and french["key_points"] == ["L'EPU est un examen par les pairs.",
+                                                                         "Chaque État est examiné : aucune exception."]
     assert "<h2>Ce qu'est l'EPU</h2>" in french["body_html"]
 
 
@@ -98,7 +99,8 @@ def test_quizzes_questions_and_resolved_settings(courses):
     assert french["text_html"] == "<p>Quel organe conduit l'EPU ?</p>\n"
     assert [o["html"] for o in french["data"]["options"]] == ["Le Conseil des droits de l'homme", "Le Conseil de sécurité"]
     assert questions[5].translations["fr"]["data"]["answers"] == ["quatre ans et demi", "4.5", "four and a half"]
-    assert questions[5].translations["fr"]["feedback_html"] == questions[5].feedback_html  # not translated: English
+    assert questions[5].translations["fr"]["feedback_html"] == "<p>Environ quatre ans et demi.</p>\n"
+    assert questions[3].translations["fr"]["data"]["pairs"][0]["left_html"] == "Troïka"
 
 
 def test_glossary_terms_and_translations(courses):
@@ -168,6 +170,9 @@ def test_removed_content_is_archived_and_learner_history_survives(courses, make)
     text = courses.path("alpha-course/basics/quiz.yaml").read_text()
     start, end = text.index("  - id: documents"), text.index("  - id: experts")
     courses.path("alpha-course/basics/quiz.yaml").write_text(text[:start] + text[end:])
+    text = courses.path("alpha-course/basics/quiz.fr.yaml").read_text()
+    start, end = text.index("  - id: documents"), text.index("  - id: experts")
+    courses.path("alpha-course/basics/quiz.fr.yaml").write_text(text[:start] + text[end:])
     courses.edit("alpha-course/course.yaml", "  - practice\n", "")
     courses.delete("alpha-course/practice")
 
