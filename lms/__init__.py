@@ -3,7 +3,7 @@ import importlib
 import importlib.util
 import logging
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -38,7 +38,10 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    from lms.core import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.register(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
@@ -87,7 +90,9 @@ def _register_hooks(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        return {"languages": app.config["LANGUAGES"], "current_locale": _select_locale()}
+        from lms.core.i18n import select_locale
+
+        return {"languages": app.config["LANGUAGES"], "current_locale": select_locale()}
 
 
 def _load_user(user_id: str):
@@ -100,20 +105,3 @@ def _load_user(user_id: str):
     if user is None or user.session_epoch != int(epoch) or not user.active:
         return None
     return user
-
-
-def _select_locale() -> str:
-    from flask import has_request_context
-
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if "locale" in g:
-        return g.locale
-
-    languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated:
-        choice = current_user.locale
-    else:
-        choice = session.get("locale") or request.accept_languages.best_match(languages)
-    g.locale = choice if choice in languages else "en"
-    return g.locale

@@ -20,6 +20,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="learner")
     locale: Mapped[str] = mapped_column(String(5), default="en")
+    # IANA zone for dates shown to this user; None: the organisation's country's, else UTC.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     organisation_text: Mapped[str | None] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     # Bumped on logout and password change; part of the session's user id, so any copied

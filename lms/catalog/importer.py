@@ -17,6 +17,7 @@ from lms.catalog import loader
 from lms.catalog.media import media_url
 from lms.catalog.models import Course, GlossaryTerm, Lesson, Module, Question, Quiz
 from lms.catalog.validate import course_counts
+from lms.catalog.validate_translation import course_languages
 from lms.core.db import utcnow
 from lms.core.markup import render_markdown
 from lms.extensions import db
@@ -149,7 +150,7 @@ def _course_fields(source: loader.Course) -> dict:
         "derived_from": meta.get("derived_from") or [], "navigation": meta.get("navigation", "sequential"),
         "completion": {**COMPLETION_DEFAULTS, **(meta.get("completion") or {})}, "badge": badge,
         "quiz_defaults": meta.get("quiz_defaults") or {}, "translations": translations,
-        "position": meta.get("position", source.position),
+        "position": meta.get("position", source.position), "languages": course_languages(source),
     }
 
 
@@ -159,7 +160,7 @@ def _course(source: loader.Course, courses: _Upsert, counts: Counts, now: dateti
     fields = _course_fields(source)
     if course is not None and course.content_hash == digest and not course.archived:
         # Files unchanged since the last sync: only the catalogue position can have moved.
-        courses.upsert(source.slug, {"position": fields["position"]})
+        courses.upsert(source.slug, {"position": fields["position"], "languages": fields["languages"]})
         sizes = course_counts(source)
         for kind in ("modules", "lessons", "quizzes", "questions"):
             counts.unchanged[kind] += sizes[kind]
@@ -209,7 +210,8 @@ def _lesson_fields(lesson: loader.Lesson, course_slug: str, module_id: int, posi
     for lang, translation in lesson.translations.items():
         tmeta = plain(translation.meta)
         entry = {"title": tmeta.get("title"), "purpose": tmeta.get("purpose"),
-                 "key_points": tmeta.get("key_points"), "body_html": render_body(translation.body, course_slug)}
+                 "key_points": tmeta.get("key_points"), "sources": tmeta.get("sources"),
+                 "body_html": render_body(translation.body, course_slug)}
         translations[lang] = {k: v for k, v in entry.items() if v}
     return {
         "module_id": module_id, "position": position, "title": meta["title"], "minutes": meta["minutes"],

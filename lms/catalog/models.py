@@ -25,6 +25,8 @@ class Course(db.Model):
     quiz_defaults: Mapped[dict] = mapped_column(JSON, default=dict)
     # {"fr": {"title": ..., "summary": ..., "badge_name": ..., "badge_description": ...}, "es": {...}}
     translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Languages every file of the course is written in ("en" first); the catalogue filters on it.
+    languages: Mapped[list] = mapped_column(JSON, default=lambda: ["en"], server_default='["en"]')
     position: Mapped[int] = mapped_column(default=0)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     # open: anyone may self-enrol; cohort: only through a cohort that assigns it

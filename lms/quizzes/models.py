@@ -38,6 +38,8 @@ class QuizAttempt(db.Model):
     score: Mapped[float | None]                                       # percent, 0..100
     passed: Mapped[bool | None]
     submit_key: Mapped[str | None] = mapped_column(String(64), unique=True)  # idempotency key of the submit
+    # The language the questions were shown in: item analysis compares questions across languages.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
 
 
 class QuestionResponse(db.Model):
