@@ -142,7 +142,8 @@ def _course_fields(source: loader.Course) -> dict:
         data = plain(data)
         entry = {"title": data.get("title"), "summary": data.get("summary"),
                  "badge_name": (data.get("badge") or {}).get("name"),
-                 "badge_description": (data.get("badge") or {}).get("description")}
+                 "badge_description": (data.get("badge") or {}).get("description"),
+                 "badge_criteria": (data.get("badge") or {}).get("criteria")}
         translations[lang] = {k: v for k, v in entry.items() if v}
     return {
         "title": meta["title"], "summary": meta.get("summary") or "", "audiences": meta["audiences"],
@@ -242,6 +243,10 @@ def _quiz(course: Course, source: loader.Quiz, slug: str, module_id: int | None,
                 translated.setdefault(question.key, {})[lang] = question.built
     for position, question in enumerate(source.questions):
         built = question.built
+        if built and built["type"] == "short":
+            # A learner may answer in any of the course's languages, whichever edition they read.
+            extra = [a for tr in translated.get(question.key, {}).values() for a in tr["data"].get("answers", [])]
+            built["data"]["answers"] = list(dict.fromkeys(built["data"]["answers"] + extra))
         if built is None:
             raise ValueError(f"{source.path}:{question.line}: question was not checked; run the validator first")
         questions.upsert((quiz.id, question.key), {

@@ -23,7 +23,9 @@ class CourseText:
     summary: str
     badge_name: str
     badge_description: str
+    badge_criteria: str
     translated: bool
+    lang: str                          # the language the title and summary are shown in
 
 
 def course_text(course, locale: str) -> CourseText:
@@ -33,7 +35,8 @@ def course_text(course, locale: str) -> CourseText:
     return CourseText(title=tr.get("title") or course.title, summary=tr.get("summary") or course.summary,
                       badge_name=tr.get("badge_name") or badge.get("name", ""),
                       badge_description=tr.get("badge_description") or badge.get("description", ""),
-                      translated=bool(tr))
+                      badge_criteria=tr.get("badge_criteria") or badge.get("criteria", ""),
+                      translated=bool(tr), lang=locale if tr.get("title") else "en")
 
 
 @dataclass
@@ -64,7 +67,8 @@ def _for_audience(course, audience: str) -> bool:
 
 
 def _in_language(course, language: str) -> bool:
-    return language in ("", "en") or language in (course.translations or {})
+    """Only courses complete in that language: a half-translated course is not offered as French."""
+    return not language or language in (course.languages or ["en"])
 
 
 def catalogue(*, user=None, q: str = "", audience: str = "", language: str = "",
@@ -112,6 +116,7 @@ class GlossaryEntry:
     term: str
     definition: Markup
     source: str | None                 # a safe URL, or None
+    lang: str = "en"                   # the language term and definition are shown in
 
 
 def _entry(term: GlossaryTerm, locale: str) -> GlossaryEntry:
@@ -120,7 +125,8 @@ def _entry(term: GlossaryTerm, locale: str) -> GlossaryEntry:
     # keeps the templates free of |safe on anything but lesson bodies.
     return GlossaryEntry(term.slug, tr.get("term") or term.term,
                          Markup(sanitize(tr.get("definition_html") or term.definition_html or "")),
-                         term.source if term.source and not unsafe_url_reason(term.source) else None)
+                         term.source if term.source and not unsafe_url_reason(term.source) else None,
+                         locale if tr.get("term") else "en")
 
 
 def glossary(locale: str = "en") -> list[GlossaryEntry]:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.catalog.models import Question, Quiz
+from lms.dashboards import languages as language_stats
 from lms.dashboards import stats
 from lms.dashboards.queries import learner_ids
 from lms.extensions import db
@@ -35,6 +36,7 @@ class ItemRow:
     stats: stats.ItemStats
     options: list[OptionCount] = field(default_factory=list)
     marks: dict = field(default_factory=dict)    # right / partly / wrong counts, for other types
+    languages: language_stats.LanguageComparison | None = None   # when taken in several languages
 
 
 @dataclass
@@ -49,13 +51,13 @@ class ItemAnalysis:
 def _chosen_attempts(cohort_id: int, quiz_id: int, mode: str):
     order = {"first": [QuizAttempt.number], "last": [QuizAttempt.number.desc()],
              "highest": [func.coalesce(QuizAttempt.score, 0).desc(), QuizAttempt.number]}.get(mode)
-    ranked = select(QuizAttempt.id, QuizAttempt.question_ids,
+    ranked = select(QuizAttempt.id, QuizAttempt.question_ids, QuizAttempt.language,
                     func.row_number().over(partition_by=QuizAttempt.user_id,
                                            order_by=order or [QuizAttempt.number]).label("rank")) \
         .where(QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == FINISHED,
                QuizAttempt.user_id.in_(learner_ids(cohort_id))).subquery()
-    return select(ranked.c.id, ranked.c.question_ids).where(ranked.c.rank == 1) if order else \
-        select(ranked.c.id, ranked.c.question_ids)
+    columns = (ranked.c.id, ranked.c.question_ids, ranked.c.language)
+    return select(*columns).where(ranked.c.rank == 1) if order else select(*columns)
 
 
 def is_drawn(quiz: Quiz, question_count: int) -> bool:
@@ -67,7 +69,9 @@ def analyse_quiz(cohort, quiz: Quiz, mode: str = "first") -> ItemAnalysis:
     questions = db.session.scalars(select(Question).where(Question.quiz_id == quiz.id, Question.archived.is_(False))
                                    .order_by(Question.position, Question.id)).all()
     chosen = _chosen_attempts(cohort.id, quiz.id, mode).subquery()
-    attempts = {row.id: row.question_ids or [] for row in db.session.execute(select(chosen))}
+    chosen_rows = db.session.execute(select(chosen)).all()
+    attempts = {row.id: row.question_ids or [] for row in chosen_rows}
+    spoken = {row.id: row.language for row in chosen_rows}
     responses = db.session.execute(
         select(QuestionResponse.attempt_id, QuestionResponse.question_id, QuestionResponse.response,
                QuestionResponse.mark).join(chosen, chosen.c.id == QuestionResponse.attempt_id)).all()
@@ -79,11 +83,12 @@ def analyse_quiz(cohort, quiz: Quiz, mode: str = "first") -> ItemAnalysis:
     live = {q.id for q in questions}
     analysed = stats.analyse([{q: m for q, m in per.items() if q in live} for per in marks.values()],
                              drawn=is_drawn(quiz, len(questions)))
+    by_language = language_stats.compare(marks, spoken, is_drawn(quiz, len(questions)), live)
     rows = []
     empty = stats.item_stats([], [])
     for question in questions:
         item = analysed.get(question.id, empty)
-        row = ItemRow(question, item)
+        row = ItemRow(question, item, languages=by_language.get(question.id))
         if question.type in CHOICE_TYPES:
             row.options = option_counts(question, answers.get(question.id, []), item.attempts)
         else:

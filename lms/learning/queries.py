@@ -261,7 +261,7 @@ def lesson_content(lesson, locale: str) -> LessonContent:
     tr = tr if tr and tr.get("body_html") else {}
     sources = [{"title": s.get("title") or s.get("url", ""),
                 "url": s.get("url") if s.get("url") and not unsafe_url_reason(s["url"]) else None}
-               for s in (lesson.sources or []) if isinstance(s, dict)]
+               for s in (tr.get("sources") or lesson.sources or []) if isinstance(s, dict)]
     return LessonContent(title=tr.get("title") or lesson.title, purpose=tr.get("purpose") or lesson.purpose,
                          key_points=tr.get("key_points") or lesson.key_points or [],
                          body_html=tr.get("body_html") or lesson.body_html, sources=sources,

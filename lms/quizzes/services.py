@@ -73,7 +73,7 @@ def _display_order(question, settings: dict, rng: random.Random) -> list[str]:
     return [*ids] if not settings.get("shuffle_options", True) else rng.sample(ids, len(ids))
 
 
-def start_attempt(user, quiz, *, now) -> QuizAttempt:
+def start_attempt(user, quiz, *, now, language: str = "en") -> QuizAttempt:
     """Resume the learner's open attempt or start a new one (TimeUp if the open one is overdue)."""
     attempts = queries.attempts_of(user.id, quiz.id)
     current = rules.open_attempt(attempts)
@@ -95,7 +95,7 @@ def start_attempt(user, quiz, *, now) -> QuizAttempt:
         user_id=user.id, quiz_id=quiz.id, course_id=quiz.course_id,
         number=max((a.number for a in attempts), default=0) + 1, state=IN_PROGRESS,
         started_at=now, deadline=now + timedelta(minutes=limit) if limit else None, seed=seed,
-        question_ids=question_ids, option_orders=orders, sequence=0)
+        question_ids=question_ids, option_orders=orders, sequence=0, language=language)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)

@@ -54,12 +54,18 @@ class BuildContext:
         self.problems.append(message)
 
 
+# A leading article is optional in a short answer: « l'additif » = « additif », «el informe» = «informe».
+_ARTICLE = re.compile(r"^(?:the|le|la|les|l'|l’|un|une|des|du|de la|el|los|las|lo|una|unos|unas) ?(?=\S)")
+
+
 def normalise_text(text: str) -> str:
-    """Case, accents, inner spaces and surrounding punctuation do not matter in short answers."""
+    """Case, accents, inner spaces, surrounding punctuation and a leading article do not matter
+    in short answers."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"\s+", " ", text).strip()
-    return text.strip(" .,;:!?\"'")
+    text = re.sub(r"\s+", " ", text).strip().strip(" .,;:!?\"")
+    stripped = _ARTICLE.sub("", text, count=1) if " " in text or "'" in text or "’" in text else text
+    return (stripped or text).strip(" .,;:!?\"'")
 
 
 class QuestionType(ABC):

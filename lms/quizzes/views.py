@@ -92,7 +92,9 @@ def start(course_slug: str, quiz_slug: str):
     reason = permissions.start_refusal(current_user, quiz)
     if reason:
         abort_with(403, reason)
-    attempt = services.start_attempt(current_user, quiz, now=utcnow())
+    shown_in = str(get_locale())  # the questions' language: the learner's, where the quiz has it
+    attempt = services.start_attempt(current_user, quiz, now=utcnow(),
+                                     language=shown_in if shown_in in (quiz.translations or {}) else "en")
     db.session.commit()
     return redirect(url_for(".attempt", attempt_id=attempt.id), 303)
 

@@ -46,7 +46,8 @@ def test_course_fields_come_from_course_yaml(courses):
                            "emblem": "globe", "tags": ["upr", "tests"]}
     assert alpha.quiz_defaults == {"pass_mark": 60, "max_attempts": 2}
     assert alpha.translations == {"fr": {"title": "Cours alpha", "summary": "Un petit cours pour les tests.",
-                                         "badge_name": "Badge alpha", "badge_description": "Décerné pour le cours alpha."}}
+                                         "badge_name": "Badge alpha", "badge_description": "Décerné pour le cours alpha.",
+                                         "badge_criteria": "Terminer chaque leçon et réussir chaque quiz."}}
     assert alpha.enrolment == "open" and len(alpha.content_hash) == 64
     # Folder order gives alpha position 0; beta's course.yaml says 0 although it sorts second.
     assert (alpha.position, beta.position) == (0, 0)

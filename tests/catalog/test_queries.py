@@ -18,6 +18,9 @@ def _courses(make):
     civil = make.course("civil-society", audiences=["cso"])
     civil.title, civil.summary = "Civil society engagement", "Écrire une contribution"
     civil.translations = {"fr": {"title": "La société civile", "summary": "Participer à l'Examen périodique"}}
+    civil.languages = ["en", "fr"]
+    # Translated in part only: not offered under the Spanish filter.
+    states.translations = {"es": {"title": "Para los Estados"}}
     retired = make.course("retired", audiences=["all"])
     retired.archived = True
     db.session.commit()
@@ -41,7 +44,7 @@ def test_audience_filter_includes_courses_for_everyone(make):
     assert _slugs(queries.catalogue(audience="nhri")) == ["everyone"]
 
 
-def test_language_filter_keeps_english_for_all_and_translations_for_the_rest(make):
+def test_language_filter_lists_only_courses_complete_in_that_language(make):
     _courses(make)
     assert _slugs(queries.catalogue(language="en")) == ["everyone", "for-states", "civil-society"]
     assert _slugs(queries.catalogue(language="fr")) == ["civil-society"]

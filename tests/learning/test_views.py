@@ -235,7 +235,8 @@ def test_lessons_fall_back_to_english_with_a_notice(client, make, login):
     assert "not yet available" not in french
     english = client.get(_lesson_url(course, second.slug)).get_data(as_text=True)
     assert "This lesson is not yet available in Français; showing English" in english
-    assert "<p>Body of lesson 1.2.</p>" in english and '<article class="lesson" lang="en">' in english
+    assert "<p>Body of lesson 1.2.</p>" in english and '<div class="lesson-body" lang="en">' in english
+    assert '<html lang="fr">' in english and '<h1 lang="en">' in english
 
 
 def test_admins_preview_without_recording_progress(client, make, login):
