@@ -5,28 +5,31 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run test test-browser lint bench clean messages
+.PHONY: install run test test-browser lint bench clean messages catalogues
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/pybabel compile --use-fuzzy -d translations
 	touch $@
 
 install: $(BIN)/.installed
 
-run: install
+# The compiled catalogues (.mo) are built, not committed: compile whenever a .po changed.
+catalogues: install
+	@$(BIN)/pybabel compile -d translations >/dev/null
+
+run: catalogues
 	$(FLASK) db upgrade
 	$(FLASK) courses sync
 	$(FLASK) demo seed
 	$(FLASK) run --port $(PORT)
 
-test: install
+test: catalogues
 	$(BIN)/pytest -n 2 -m "not browser"
 
-test-browser: install
+test-browser: catalogues
 	$(BIN)/pytest -m browser
 
 lint: install
@@ -37,8 +40,8 @@ bench: install
 
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv tests bench" -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations
-	$(BIN)/pybabel compile --use-fuzzy -d translations
+	$(BIN)/pybabel update --ignore-obsolete -i translations/messages.pot -d translations
+	$(BIN)/pybabel compile -d translations
 
 clean:
 	rm -rf $(VENV) instance/lms.db*

@@ -4,7 +4,6 @@ import importlib.util
 import logging
 
 from flask import Flask, current_app
-from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from lms import config as settings

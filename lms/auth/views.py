@@ -1,4 +1,5 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -78,8 +79,10 @@ def forgot():
         user = services.find_user(form.email.data)
         if user is not None and user.active:
             link = current_app.config["BASE_URL"] + url_for("auth.reset", token=services.make_reset_token(user))
-            send_mail(user.email, _("Reset your UPR Academy password"),
-                      render_template("auth/reset_mail.txt", user=user, link=link))
+            with force_locale(user.locale or "en"):  # the account's language, not the page's
+                subject, body = _("Reset your UPR Academy password"), render_template(
+                    "auth/reset_mail.txt", user=user, link=link)
+            send_mail(user.email, subject, body)
         # The same answer whether or not the address has an account.
         flash(_("If an account uses that address, we have sent it a link to reset the password."), "info")
         return redirect(url_for("auth.login"))

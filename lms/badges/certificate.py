@@ -6,13 +6,14 @@ from pathlib import Path
 
 import segno
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from fpdf import FPDF
 
 from lms.badges import artwork
 from lms.badges.codes import display
 from lms.badges.openbadges import badge_fields, verify_url
+from lms.catalog.queries import course_text
 
 PAGE_W, PAGE_H = 297, 210
 FONT_FILES = {"": "fonts/DejaVuSans.ttf", "B": "fonts/DejaVuSans-Bold.ttf"}
@@ -110,12 +111,17 @@ def certificate_pdf(row, course) -> bytes:
     fields = badge_fields(course) if course else {
         "name": badge_class.name, "colour": badge_class.colour, "emblem": badge_class.emblem}
     course_title = (award.evidence or {}).get("course_title") or (course.title if course else badge_class.name)
+    badge_name = badge_class.name
+    if course is not None:
+        # The course and badge names of the learner's language, where the course has that edition.
+        translated = course_text(course, str(get_locale() or "en"))
+        course_title, badge_name = translated.title, translated.badge_name or badge_name
     issuer = current_app.config["ISSUER_NAME"]
     text = CertificateText(
         heading=_("Certificate of completion"), certifies=_("This certifies that"), learner=row.user.name,
         completed=_("has completed the course"), course=course_title,
         date_line=_("Issued on %(date)s", date=format_date(award.issued_on, "long")),
-        issuer_line=_("by %(issuer)s · badge: %(badge)s", issuer=issuer, badge=badge_class.name),
+        issuer_line=_("by %(issuer)s · badge: %(badge)s", issuer=issuer, badge=badge_name),
         code_label=_("Verification code"), code=display(award.short_code),
         verify_hint=_("Scan the QR code or visit this address to check that this certificate is valid:"),
         verify_url=verify_url(award.short_code),

@@ -6,6 +6,7 @@ checks in lms.catalog.rules.
 """
 import re
 
+from lms.catalog import validate_translation as translated
 from lms.catalog.loader import Course, LineDict, Module, Problems, Tree
 from lms.catalog.rules import (
     AUDIENCES,
@@ -31,7 +32,6 @@ from lms.catalog.rules import (
     slug_problem,
     text_field,
 )
-from lms.catalog import validate_translation as translated
 from lms.catalog.validate_quiz import check_quiz
 from lms.core.markup import unsafe_url_reason
 from lms.quizzes.settings import problems as setting_problems

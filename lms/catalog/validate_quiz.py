@@ -2,9 +2,9 @@
 registry (lms.quizzes.types), and translations that must match their English quiz."""
 import copy
 
+from lms.catalog import validate_translation
 from lms.catalog.gift import RawQuestion
 from lms.catalog.loader import Course, LineDict, Problems, Quiz
-from lms.catalog import validate_translation
 from lms.catalog.rules import SLUG, markdown, text_field
 from lms.core.markup import render_inline, render_markdown
 from lms.quizzes.settings import problems as setting_problems

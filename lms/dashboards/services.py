@@ -13,6 +13,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from lms.catalog.queries import course_text
 from lms.cohorts.models import Reminder
 from lms.core import audit
 from lms.core.mail import send_mail
@@ -40,8 +41,10 @@ def _message(learner, *, cohort, course, due_on, facilitator, reasons) -> tuple[
     with force_locale(learner.locale or "en"):
         from flask_babel import gettext as _
 
-        subject = _("A reminder about your course “%(title)s”", title=course.title)
+        title = course_text(course, learner.locale or "en").title
+        subject = _("A reminder about your course “%(title)s”", title=title)
         body = render_template("dashboards/reminder_mail.txt", learner=learner, cohort=cohort, course=course,
+                               course_title=title,
                                due_on=due_on, facilitator=facilitator, reasons=reasons,
                                link=current_app.config["BASE_URL"] + url_for("catalog.course", slug=course.slug))
     return subject, body

@@ -3,6 +3,7 @@ import io
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -249,3 +250,21 @@ def test_issued_dates_are_timezone_aware(award_for):
 def make_fresh(award):
     db.session.rollback()
     return db.session.get(BadgeAward, award.id)
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_the_certificate_speaks_the_learners_language_with_the_translated_course(client, login, make, award_for, lang):
+    from flask_babel import force_locale, gettext
+
+    learner = make.user(name="Awa Ndiaye", locale=lang)
+    course = make.course()
+    course.translations = {lang: {"title": f"Titre {lang}", "badge_name": f"Badge {lang}"}}
+    db.session.commit()
+    award = award_for(user=learner, course=course)
+    login(learner)
+    text = _pdf_text(client.get(f"/badges/assertions/{award.uuid}/certificate.pdf").data)
+    with force_locale(lang):
+        heading = gettext("Certificate of completion")
+    assert heading != "Certificate of completion" and heading in text
+    assert f"Titre {lang}" in text and f"Badge {lang}" in text
+    assert "Certificate of completion" not in text and "This certifies that" not in text

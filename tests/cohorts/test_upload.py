@@ -194,3 +194,19 @@ def test_import_costs_the_same_number_of_queries_for_5_or_200_rows(client, login
     assert len(active_learner_ids(cohort.id)) == 205
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 410
+
+
+def test_learners_invited_by_csv_get_the_invitation_in_their_language(client, login, make, make_cohort, smtp_server):
+    from flask_babel import force_locale, gettext
+
+    facilitator = make.user(role="facilitator")
+    cohort = make_cohort(facilitator=facilitator)
+    login(facilitator)
+    upload(client, cohort, GOOD)
+    for email, lang in (("amina.d@example.org", "fr"), ("carlos.p@example.org", "es")):
+        mail = next(m for m in smtp_server.messages if m["To"] == email)
+        with force_locale(lang):
+            subject = gettext("You are invited to %(cohort)s on UPR Academy", cohort=" ".join(cohort.name.split()))
+        assert subject != f"You are invited to {' '.join(cohort.name.split())} on UPR Academy"
+        assert mail["Subject"] == subject
+        assert "You are invited" not in mail.get_content()

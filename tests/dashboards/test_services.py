@@ -126,3 +126,23 @@ def test_reminding_needs_the_csrf_token(csrf_app, at_risk, smtp_server):
                                 "csrf_token": token})
     response = client.post(f"/cohorts/{cohort.id}/remind", data={"learners": [never.id], "course": course.id})
     assert response.status_code == 400 and smtp_server.messages == []
+
+
+def test_a_french_speaking_learner_gets_the_reminder_in_french(client, login, at_risk, smtp_server):
+    from flask_babel import force_locale, gettext
+
+    cohort, course, facilitator, never, idle, busy, stranger = at_risk
+    never.locale = "fr"
+    course.translations = {"fr": {"title": "Cours en français"}}
+    db.session.commit()
+    login(facilitator)   # the facilitator works in English
+    client.post(f"/cohorts/{cohort.id}/remind", data={"learners": [never.id], "course": course.id, "days": 14})
+    mail = smtp_server.messages[0]
+    with force_locale("fr"):
+        subject = gettext("A reminder about your course “%(title)s”", title="Cours en français")
+        hello = gettext("Hello %(name)s,", name="Nora Never")
+        not_started = gettext("You have not started the course yet. The first lesson takes only a few minutes.")
+    assert subject != f"A reminder about your course “{course.title}”"        # the catalogue has it in French
+    assert mail["Subject"] == subject
+    body = mail.get_content()
+    assert hello in body and not_started in body and "not started the course yet" not in body
