@@ -48,9 +48,18 @@ class ResetForm(FlaskForm):
         DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
 
 
+def _timezone_choices():
+    from lms.core.i18n import COMMON_TIMEZONES
+
+    return [("", _l("Automatic (from my organisation's country, else UTC)"))] + \
+        [(zone, zone.replace("_", " ")) for zone in COMMON_TIMEZONES]
+
+
 class ProfileForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    timezone = SelectField(_l("Time zone"), choices=_timezone_choices, validate_choice=True,
+                           description=_l("Dates and times are shown in this time zone."))
 
 
 class ChangePasswordForm(FlaskForm):

@@ -97,9 +97,10 @@ def set_password(user: User, password: str) -> None:
     end_sessions(user)
 
 
-def update_profile(user: User, *, name: str, locale: str) -> None:
+def update_profile(user: User, *, name: str, locale: str, timezone: str | None = None) -> None:
     user.name = name.strip()
     user.locale = locale
+    user.timezone = timezone
 
 
 def _serializer(salt: str = RESET_SALT) -> URLSafeTimedSerializer:

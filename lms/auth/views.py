@@ -111,7 +111,8 @@ def account():
     user = current_user._get_current_object()
     form = ProfileForm(obj=user, prefix="profile")
     if form.validate_on_submit():
-        services.update_profile(user, name=form.name.data, locale=form.locale.data)
+        services.update_profile(user, name=form.name.data, locale=form.locale.data,
+                                timezone=form.timezone.data or None)
         db.session.commit()
         flash(_("Your details are saved."), "success")
         return redirect(url_for("auth.account"))

@@ -75,12 +75,11 @@ def datetime(value, form: str = "medium") -> str:
     return format_datetime(value, form) if value is not None else ""
 
 
-def percent(value, digits: int = 0) -> str:
-    """A percentage given as 0..100 (as scores are stored), in the locale's form: 87 %, 87%."""
+def percent(value) -> str:
+    """A percentage given as 0..100 (as scores are stored), whole, in the locale's form: 87 %, 87%."""
     if value is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(value / 100, pattern)
+    return format_percent(value / 100)
 
 
 def number(value, digits: int = 1) -> str:
