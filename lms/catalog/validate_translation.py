@@ -73,7 +73,31 @@ def check_lesson(english, translation, problems: Problems) -> None:
     if not tr.get("sources") and en.get("sources"):
         problems.add(path, tr.line, "'sources' is in the English file but not translated here")
     if translation.body.strip():
-        same_numbers(english.body, translation.body, path, translation.body_line, "the lesson text", problems)
+        _body_numbers(english.body, translation, problems)
+
+
+def _paragraphs(body: str) -> list[tuple[int, str]]:
+    """(offset of the first line, text) of each blank-line-separated block."""
+    blocks, start, lines = [], None, []
+    for n, line in enumerate(body.split("\n") + [""]):
+        if line.strip():
+            start = n if start is None else start
+            lines.append(line)
+        elif start is not None:
+            blocks.append((start, "\n".join(lines)))
+            start, lines = None, []
+    return blocks
+
+
+def _body_numbers(english: str, translation, problems: Problems) -> None:
+    """Paragraph by paragraph when the translation keeps the English paragraphs (it should), so
+    the message points at the right line; the whole text otherwise."""
+    ours, theirs = _paragraphs(english), _paragraphs(translation.body)
+    if len(ours) != len(theirs):
+        same_numbers(english, translation.body, translation.path, translation.body_line, "the lesson text", problems)
+        return
+    for (_, a), (offset, b) in zip(ours, theirs, strict=True):
+        same_numbers(a, b, translation.path, translation.body_line + offset, "this paragraph", problems)
 
 
 def check_course(course: Course, problems: Problems) -> None:
