@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale, gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -229,6 +230,11 @@ def _quiz(course: Course, source: loader.Quiz, slug: str, module_id: int | None,
     default_title = "Final assessment" if module_id is None else f"{slug.replace('-', ' ').capitalize()} quiz"
     translations = {lang: {"title": str(t.meta["title"])} for lang, t in source.translations.items()
                     if t.meta.get("title")}
+    if module_id is None and not meta.get("title"):
+        # The final's default name, in every language of the interface.
+        for lang in loader.LANGUAGES:
+            with force_locale(lang):
+                translations.setdefault(lang, {"title": gettext("Final assessment")})
     quiz = quizzes.upsert(slug, {
         "module_id": module_id, "kind": "module" if module_id else "final",
         "title": str(meta.get("title") or default_title),
