@@ -1,9 +1,10 @@
 """Learner and admin badge pages, and the PDF certificate. The public Open Badges routes are in
 openbadge_views.py and the verify page in verify_views.py, on the same blueprint."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from lms.auth.services import find_user
 from lms.badges import queries, services
@@ -12,6 +13,8 @@ from lms.badges.codes import display, normalise
 from lms.badges.display import award_links
 from lms.badges.forms import AwardForm, PrivacyForm, RevokeForm
 from lms.badges.permissions import can_download_certificate, owns_award
+from lms.catalog.models import Course
+from lms.catalog.queries import course_text
 from lms.core.db import utcnow
 from lms.core.errors import abort_with
 from lms.core.htmx import is_htmx
@@ -22,13 +25,21 @@ bp = Blueprint("badges", __name__)
 bp.add_app_template_filter(display, "short_code")
 
 
-def card(row) -> dict:
-    return {"row": row, "status": row.award.status(), "links": award_links(row.award, row.badge_class.name)}
+def card(row, courses: dict | None = None) -> dict:
+    """courses: {id: Course} of the badge classes, for the badge's name in the learner's language."""
+    course = (courses or {}).get(row.badge_class.course_id) if courses is not None else \
+        db.session.get(Course, row.badge_class.course_id)
+    name = course_text(course, str(get_locale() or "en")).badge_name if course else ""
+    name = name or row.badge_class.name
+    return {"row": row, "status": row.award.status(), "name": name, "links": award_links(row.award, name)}
 
 
 @bp.get("/badges")
 def mine():
-    cards = [card(row) for row in queries.awards_for_user(current_user.id)]
+    rows = queries.awards_for_user(current_user.id)
+    ids = {row.badge_class.course_id for row in rows}
+    courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_(ids)))} if ids else {}
+    cards = [card(row, courses) for row in rows]
     return render_template("badges/mine.html", cards=cards)
 
 
