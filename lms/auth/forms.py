@@ -55,10 +55,18 @@ def _timezone_choices():
         [(zone, zone.replace("_", " ")) for zone in COMMON_TIMEZONES]
 
 
+def _known_zone(field) -> None:
+    from lms.core.i18n import COMMON_TIMEZONES
+
+    if field.data and field.data not in COMMON_TIMEZONES:
+        raise ValidationError(_l("Not a valid choice."))
+
+
 class ProfileForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
-    timezone = SelectField(_l("Time zone"), choices=_timezone_choices, validate_choice=True,
+    timezone = SelectField(_l("Time zone"), choices=_timezone_choices, validate_choice=False,
+                           validators=[lambda form, field: _known_zone(field)],
                            description=_l("Dates and times are shown in this time zone."))
 
 

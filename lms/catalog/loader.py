@@ -233,7 +233,9 @@ def _add_quiz(reader: Reader, quizzes: dict, stray: list, path: Path, stem: str,
         if (quiz := reader.quiz(path)) is not None:
             quizzes[path.name] = quiz
         return
-    original = f"{stem}{path.suffix}"
+    # A translation may be written in either quiz format, whichever the original uses.
+    original = next((name for name in (f"{stem}{path.suffix}", f"{stem}.yaml", f"{stem}.gift") if name in quizzes),
+                    f"{stem}{path.suffix}")
     if lang not in LANGUAGES:
         stray.append((reader.show(path), f"unknown language '{lang}' (use {' or '.join(LANGUAGES)})"))
     elif original not in quizzes:

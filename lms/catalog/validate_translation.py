@@ -179,8 +179,7 @@ def _options(qid, ours: list, theirs: list, path: str, line: int, problems: Prob
     if len(ours) != len(theirs):
         return  # reported by the structural check
     if any(isinstance(o, dict) and "correct" in o for o in theirs):
-        key_en = [bool(o.get("correct")) if isinstance(o, dict) else False for o in ours]
-        key_tr = [bool(o.get("correct")) if isinstance(o, dict) else False for o in theirs]
+        key_en, key_tr = _key(ours), _key(theirs)
         if key_en != key_tr:
             problems.add(path, line, f"question '{qid}': the correct options differ from the English "
                                      f"(options {_marked(key_en)} in English, {_marked(key_tr)} here)")
@@ -192,6 +191,11 @@ def _options(qid, ours: list, theirs: list, path: str, line: int, problems: Prob
             if a.get(key) and not b.get(key):
                 problems.add(path, where, f"question '{qid}': option {n + 1} has no '{key}' here")
             same_numbers(a.get(key), b.get(key), path, where, f"question '{qid}', option {n + 1}", problems)
+
+
+def _key(options: list) -> list[bool]:
+    """Which options earn credit: `correct: true` (YAML, GIFT '=') or a positive weight (GIFT %n%)."""
+    return [isinstance(o, dict) and (bool(o.get("correct")) or (o.get("fraction") or 0) > 0) for o in options]
 
 
 def _marked(flags: list[bool]) -> str:

@@ -23,6 +23,7 @@ from wtforms.validators import (
 from lms.auth.models import ROLES
 from lms.cohorts.countries import country_choices
 from lms.cohorts.models import COHORT_STATUSES, ORGANISATION_KINDS
+from lms.core.i18n import translated
 
 KIND_LABELS = {
     "sur_ministry": _l("Government ministry of a State under Review"),
@@ -77,7 +78,7 @@ class AssignCourseForm(FlaskForm):
 
     def __init__(self, *args, courses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.course_id.choices = [(c.id, c.title) for c in courses]
+        self.course_id.choices = [(c.id, translated(c)) for c in courses]
 
 
 class FacilitatorForm(FlaskForm):

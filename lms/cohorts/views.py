@@ -20,6 +20,7 @@ from lms.cohorts.forms import (
 from lms.cohorts.models import Cohort
 from lms.cohorts.permissions import can_create_cohort, can_manage_cohort, cohort_for
 from lms.core.db import utcnow
+from lms.core.i18n import translated
 from lms.extensions import db
 
 bp = Blueprint("cohorts", __name__)
@@ -103,7 +104,7 @@ def assign_course(cohort_id):
     course = db.session.get(Course, form.course_id.data)
     services.assign_course(cohort, course, user=me(), now=utcnow(), due_on=form.due_on.data)
     db.session.commit()
-    flash(_("%(title)s is assigned; every learner in the cohort is enrolled.", title=course.title), "success")
+    flash(_("%(title)s is assigned; every learner in the cohort is enrolled.", title=translated(course)), "success")
     return redirect(url_for("cohorts.manage", cohort_id=cohort.id, _anchor="courses"))
 
 

@@ -88,8 +88,16 @@ def number(value, digits: int = 1) -> str:
     return format_decimal(value, "#,##0" + ("." + "#" * digits if digits else ""))
 
 
+def translated(obj, key: str = "title") -> str:
+    """A content object's field in the page's language (course, module, quiz), else English."""
+    locale = str(get_locale() or "en")
+    value = ((getattr(obj, "translations", None) or {}).get(locale) or {}).get(key) if locale != "en" else None
+    return value or getattr(obj, key, "") or ""
+
+
 def register(app) -> None:
     for name, function in (("date", date), ("datetime", datetime), ("percent", percent), ("number", number)):
         app.add_template_filter(function, name)
     app.add_template_global(lang_attr, "lang_attr")
+    app.add_template_filter(translated, "tr")
     app.add_template_global(LANGUAGE_NAMES, "language_names")

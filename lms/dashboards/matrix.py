@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.catalog.models import Lesson
+from lms.core.i18n import translated
 from lms.dashboards.queries import LearnerRow, QuizRollup, Structure, learner_ids
 from lms.extensions import db
 from lms.learning.models import LessonProgress
@@ -158,10 +159,10 @@ def module_counts(cohort, structure: Structure, user_ids=None) -> dict[tuple[int
 
 
 def module_columns(structure: Structure) -> list[Column]:
-    columns = [Column(f"m{m.id}", m.title, "module", m.id) for m in structure.modules]
+    columns = [Column(f"m{m.id}", translated(m), "module", m.id) for m in structure.modules]
     final = structure.final_quiz
     if final is not None:
-        columns.append(Column(f"q{final.id}", final.title, "quiz", final.id))
+        columns.append(Column(f"q{final.id}", translated(final), "quiz", final.id))
     return columns
 
 
@@ -186,7 +187,7 @@ def _module_rows(cohort, structure, shown):
 def _lesson_rows(structure, module, shown):
     columns = [Column(f"l{lid}", structure.lessons[lid].title, "lesson", lid) for lid in module.lesson_ids]
     if module.quiz_id:
-        columns.append(Column(f"q{module.quiz_id}", structure.quizzes[module.quiz_id].title, "quiz", module.quiz_id))
+        columns.append(Column(f"q{module.quiz_id}", translated(structure.quizzes[module.quiz_id]), "quiz", module.quiz_id))
     progress = {}
     if shown and module.lesson_ids:
         rows = db.session.execute(

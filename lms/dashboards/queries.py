@@ -30,6 +30,7 @@ class ModuleInfo:
     title: str
     lesson_ids: list[int] = field(default_factory=list)
     quiz_id: int | None = None
+    translations: dict = field(default_factory=dict)   # {"fr": {"title": ...}}
 
 
 @dataclass
@@ -75,7 +76,7 @@ def pick_course(assigned: list[Assigned], course_id: int | None) -> Assigned | N
 
 
 _MODULE_COLUMNS = load_only(Module.id, Module.course_id, Module.slug, Module.title, Module.position,
-                            Module.archived)
+                            Module.archived, Module.translations)
 
 
 def structures(courses: list[Course]) -> dict[int, Structure]:
@@ -95,13 +96,14 @@ def structures(courses: list[Course]) -> dict[int, Structure]:
     quizzes = db.session.execute(
         select(Quiz, Module).outerjoin(Module, Module.id == Quiz.module_id)
         .options(load_only(Quiz.id, Quiz.course_id, Quiz.module_id, Quiz.slug, Quiz.kind, Quiz.title,
-                           Quiz.settings, Quiz.archived), _MODULE_COLUMNS)
+                           Quiz.settings, Quiz.archived, Quiz.translations), _MODULE_COLUMNS)
         .where(Quiz.course_id.in_(ids), Quiz.archived.is_(False),
                (Quiz.module_id.is_(None)) | (Module.archived.is_(False)))
         .order_by(Quiz.module_id.is_(None), Module.position, Quiz.id)).all()
     modules: dict[int, tuple[Module, ModuleInfo]] = {}
     for module in [m for _, m in lessons] + [m for _, m in quizzes if m is not None]:
-        modules.setdefault(module.id, (module, ModuleInfo(module.id, module.slug, module.title)))
+        modules.setdefault(module.id, (module, ModuleInfo(module.id, module.slug, module.title,
+                                                                  translations=module.translations or {})))
     for module, info in sorted(modules.values(), key=lambda pair: (pair[0].position, pair[0].id)):
         result[module.course_id].modules.append(info)
     for lesson, module in lessons:

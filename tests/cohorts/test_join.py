@@ -46,7 +46,8 @@ def test_new_account_joins_in_one_step(client, make, make_cohort):
     assert active_learner_ids(cohort.id) == {nadia.id}
     enrolment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == nadia.id))
     assert (enrolment.course_id, enrolment.cohort_id, enrolment.source) == (course.id, cohort.id, "cohort")
-    assert "Welcome back, Nadia Nouvelle" in client.get("/").get_data(as_text=True)   # logged in
+    home = client.get("/").get_data(as_text=True)
+    assert "Nadia Nouvelle" in home and '<html lang="fr">' in home               # logged in, in French
 
 
 def test_no_account_is_left_behind_when_the_cohort_is_full(client, make, make_cohort):

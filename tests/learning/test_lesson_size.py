@@ -13,7 +13,7 @@ COURSES = Path(__file__).resolve().parents[2] / "courses"
 
 
 def _largest_lesson() -> tuple[dict, str]:
-    files = [p for p in COURSES.glob("*/*/*.md")]
+    files = [p for p in COURSES.glob("*/*/*.md") if p.suffixes == [".md"]]   # English originals
     largest = max(files, key=lambda p: p.stat().st_size)
     _, front, body = largest.read_text(encoding="utf-8").split("---", 2)
     return yaml.safe_load(front), body
