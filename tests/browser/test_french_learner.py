@@ -11,10 +11,9 @@ from sqlalchemy import select
 
 from lms.catalog.models import Course, Lesson, Module, Question, Quiz
 from lms.extensions import db
-from lms.quizzes.demo import answer_fields
 from lms.quizzes.models import QuizAttempt
-from lms.quizzes.types import TYPES
 from tests.browser.test_quizzes import watch_errors
+from tests.browser.test_shipped_quizzes import answer
 from tests.core.test_crawl_languages import PUBLICATIONS, _english_fragments, _Text
 from tests.factories import PASSWORD
 
@@ -43,23 +42,6 @@ def _check(page, lang, fragments, titles, seen):
     # Language names ("English" in the list of a course's languages) are rightly marked English.
     assert page.locator('[lang="en"]:not(option):not(.course-languages span)').count() == 0, page.url
     seen.append(page.url)
-
-
-def _answer(page, question, lang):
-    response = TYPES[question.type].correct_response(question.data)
-    if question.type == "short":
-        # Type the answer in the learner's language, as a French or Spanish speaker would.
-        translated = (question.translations or {}).get(lang, {}).get("data", {}).get("answers") or []
-        response = {"text": translated[0]} if translated else response
-    for name, value in answer_fields(question, response):
-        field = page.locator(f"[name='{name}']").first
-        tag = field.evaluate("element => element.tagName.toLowerCase() + ':' + (element.type || '')")
-        if tag.startswith("select"):
-            page.locator(f"select[name='{name}']").select_option(value)
-        elif tag in ("input:radio", "input:checkbox"):
-            page.locator(f"input[name='{name}'][value='{value}']").check()
-        else:
-            field.fill(value)
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
@@ -125,7 +107,7 @@ def _take(page, base, quiz, learner, lang, words, fragments, titles, seen):
     questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))}
     db.session.rollback()
     for question_id in attempt.question_ids:
-        _answer(page, questions[question_id], lang)
+        answer(page, questions[question_id], lang)
     page.get_by_role("button", name=words["Submit answers"]).click()
     expect(page.locator(".quiz-score-number")).to_contain_text("100")
     _check(page, lang, fragments, titles, seen)
