@@ -207,9 +207,9 @@ def _marked(flags: list[bool]) -> str:
 def course_languages(course: Course) -> list[str]:
     """The languages this course is complete in: English, and each language with every file."""
     done = ["en"]
+    lessons = [lesson for m in course.ordered_modules() for lesson in m.ordered_lessons()]
+    quizzes = [q for q in [m.quiz() for m in course.ordered_modules()] + [course.final] if q]
     for lang in LANGUAGES:
-        lessons = [lesson for m in course.ordered_modules() for lesson in m.ordered_lessons()]
-        quizzes = [q for q in [m.quiz() for m in course.ordered_modules()] + [course.final] if q]
         if (lang in course.translations and all(lang in m.translations for m in course.ordered_modules())
                 and all(lang in lesson.translations for lesson in lessons)
                 and all(lang in q.translations for q in quizzes)):
