@@ -110,6 +110,8 @@ class Question(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     # {"fr": {"text_html", "feedback_html", "data": {...same shape, translated html}}}
     translations: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The lesson that teaches this question; a wrong answer's review links to it.
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id"), index=True)
     archived: Mapped[bool] = mapped_column(default=False)
 
 
