@@ -18,6 +18,9 @@ class Course(db.Model):
     audiences: Mapped[list] = mapped_column(JSON, default=list)       # sur, rs, cso, nhri, un, all
     level: Mapped[str] = mapped_column(String(20), default="introductory")
     estimated_hours: Mapped[float] = mapped_column(default=1.0)
+    # Computed at sync from the lessons' minutes and the quizzes (lms.catalog.estimates): the one
+    # time estimate every page shows.
+    estimated_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     derived_from: Mapped[list] = mapped_column(JSON, default=list)    # guide, compendium, ...
     navigation: Mapped[str] = mapped_column(String(20), default="sequential")  # sequential | free
     completion: Mapped[dict] = mapped_column(JSON, default=dict)      # {lessons, module_quizzes, final}

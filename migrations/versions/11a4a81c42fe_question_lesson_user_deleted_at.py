@@ -19,6 +19,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('estimated_minutes', sa.Integer(), server_default='0', nullable=False))
+
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lesson_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_question_lesson_id'), ['lesson_id'], unique=False)
@@ -30,6 +33,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.drop_column('estimated_minutes')
+
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('deleted_at')
 
