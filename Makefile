@@ -24,7 +24,7 @@ run: catalogues
 	$(FLASK) db upgrade
 	$(FLASK) courses sync
 	$(FLASK) demo seed
-	$(FLASK) run --port $(PORT)
+	PORT=$(PORT) $(FLASK) run --port $(PORT)
 
 test: catalogues
 	$(BIN)/pytest -n 2 -m "not browser"

@@ -76,6 +76,8 @@ def _register_hooks(app: Flask) -> None:
     from lms.core import errors, security, static
 
     app.before_request(security.require_login)
+    if not app.config["PRODUCTION"]:
+        app.before_request(security.warn_on_foreign_origin)
     app.after_request(security.set_security_headers)
     errors.register(app)
     static.register(app)

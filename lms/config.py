@@ -43,7 +43,9 @@ def load() -> dict:
     if production and not secret:
         raise RuntimeError("SECRET_KEY must be set when LMS_ENV=production")
     trusted = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
-    base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # `PORT=5501 make run` serves on 5501: links in mail and badges must point there too.
+    default_origin = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+    base_url = (os.environ.get("BASE_URL") or default_origin).rstrip("/")
     if production and not trusted:
         # In production the app answers only to its public host unless told otherwise.
         trusted = [urlsplit(base_url).hostname]

@@ -116,9 +116,38 @@ def make_reset_token(user: User) -> str:
     return _serializer().dumps({"id": user.id, "fp": _fingerprint(user)})
 
 
-def make_invite_token(user: User) -> str:
-    """Like a reset token, but for an account created by a facilitator: valid for days."""
-    return _serializer(INVITE_SALT).dumps({"id": user.id, "fp": _fingerprint(user)})
+def make_invite_token(user: User, cohort_id: int | None = None) -> str:
+    """Like a reset token, but for an account created by a facilitator: valid for days, and
+    naming the cohort so the welcome page can take the learner to its course."""
+    return _serializer(INVITE_SALT).dumps({"id": user.id, "fp": _fingerprint(user), "c": cohort_id})
+
+
+def invitation_from_token(token: str) -> tuple[User, int | None]:
+    """(user, cohort id) of an invitation link; AccountError when it is not usable."""
+    from flask_babel import gettext as _
+
+    try:
+        data = _serializer(INVITE_SALT).loads(token, max_age=current_app.config["INVITATION_MAX_AGE"])
+    except SignatureExpired as exc:
+        raise AccountError(_("This invitation has expired. Ask your facilitator to send it again, "
+                             "or ask for a new link below.")) from exc
+    except BadSignature as exc:
+        raise AccountError(_("This invitation link is not valid. Check that the whole link was "
+                             "copied.")) from exc
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or not user.active:
+        raise AccountError(_("This invitation link is not valid. Check that the whole link was copied."))
+    if data.get("fp") != _fingerprint(user):
+        raise AccountError(_("You have already chosen your password. Log in with it."), field="used")
+    return user, data.get("c")
+
+
+def is_invitation_token(token: str) -> bool:
+    try:
+        _serializer(INVITE_SALT).loads(token)
+    except BadSignature:
+        return False
+    return True
 
 
 def user_from_reset_token(token: str) -> User | None:

@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -58,6 +58,7 @@ def login():
             form.password.errors.append(_("Wrong e-mail address or password."))
             return render_template("auth/login.html", form=form), 400
         login_user(result.user)
+        session.pop("first_visit", None)
         return redirect(safe_next(request.args.get("next"), _home()))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -92,6 +93,8 @@ def forgot():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
 def reset(token):
+    if services.is_invitation_token(token) and "cohorts.welcome" in current_app.view_functions:
+        return redirect(url_for("cohorts.welcome", token=token), 301)  # links mailed before /welcome
     try:
         user = services.user_from_reset_token(token)
     except services.AccountError as error:

@@ -19,8 +19,9 @@ def join_link(cohort) -> str:
     return current_app.config["BASE_URL"] + url_for("cohorts.join", code=cohort.join_code)
 
 
-def set_password_link(user) -> str:
-    return current_app.config["BASE_URL"] + url_for("auth.reset", token=make_invite_token(user))
+def set_password_link(user, cohort=None) -> str:
+    token = make_invite_token(user, cohort.id if cohort is not None else None)
+    return current_app.config["BASE_URL"] + url_for("cohorts.welcome", token=token)
 
 
 def _reloaded(users) -> list:
@@ -42,7 +43,7 @@ def send_invitations(users, cohort) -> list:
         with force_locale(user.locale):
             subject = _("You are invited to %(cohort)s on UPR Academy", cohort=" ".join(cohort.name.split()))
             body = render_template("cohorts/invite_mail.txt", user=user, cohort=cohort, days=days,
-                                   link=set_password_link(user),
+                                   link=set_password_link(user, cohort),
                                    forgot=current_app.config["BASE_URL"] + url_for("auth.forgot"))
         try:
             send_mail(user.email, subject, body)

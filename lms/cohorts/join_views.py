@@ -12,6 +12,7 @@ from lms.auth import services as accounts
 from lms.auth.forms import RegisterForm
 from lms.cohorts import queries, services
 from lms.cohorts.forms import ActionForm, CodeForm
+from lms.cohorts.landing import greet_newcomer, landing_url
 from lms.cohorts.models import Cohort, Organisation
 from lms.cohorts.views import bp
 from lms.core.db import utcnow
@@ -86,9 +87,10 @@ def join_post(cohort: Cohort):
     db.session.commit()
     if not current_user.is_authenticated:
         login_user(learner)
+        greet_newcomer(learner)
     flash(_("You have joined %(name)s.", name=cohort.name) if joined
           else _("You are already in %(name)s.", name=cohort.name), "success")
-    return redirect(url_for("core.home"))
+    return redirect(landing_url(cohort), 303)
 
 
 @bp.route("/join", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 """Cohort pages for facilitators and admins: list, create, settings, courses, facilitators.
 
-Members, CSV upload and join codes are in member_views.py; joining in join_views.py; the
-admin pages in admin_views.py. All register on this blueprint.
+Members, CSV upload and join codes are in member_views.py; joining in join_views.py; an invited
+learner's first visit in welcome_views.py; the admin pages in admin_views.py. All register on
+this blueprint.
 """
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -159,4 +160,4 @@ def remove_facilitator(cohort_id, user_id):
     return redirect(url_for("cohorts.manage", cohort_id=cohort.id, _anchor="facilitators"))
 
 
-from lms.cohorts import admin_views, join_views, member_views  # noqa: E402,F401  (routes on bp)
+from lms.cohorts import admin_views, join_views, member_views, welcome_views  # noqa: E402,F401  (routes on bp)

@@ -50,6 +50,22 @@ def require_login():
     return response
 
 
+def warn_on_foreign_origin():
+    """before_request hook (development): say once per origin when links will point elsewhere.
+
+    Mail, join and badge links use BASE_URL, never the request's Host; served on another origin,
+    every one of them would lead to the wrong place without a word.
+    """
+    origin = request.host_url.rstrip("/")
+    base = current_app.config["BASE_URL"]
+    seen = current_app.extensions.setdefault("lms.origins_warned", set())
+    if origin != base and origin not in seen:
+        seen.add(origin)
+        current_app.logger.warning(
+            "This page was requested at %s but BASE_URL is %s: links in e-mails, join pages and "
+            "badges point at BASE_URL. Set BASE_URL=%s (or PORT) to change it.", origin, base, origin)
+
+
 def require_role(*roles: str):
     """Views for one role; 403 for a logged-in user without it."""
 

@@ -183,10 +183,10 @@ def test_invitation_links_last_a_week_but_reset_links_an_hour(client, make):
     user = make.user()
     invite, reset = services.make_invite_token(user), services.make_reset_token(user)
     with time_machine.travel(timedelta(days=6)):
-        assert client.get(f"/reset/{invite}").status_code == 200
+        assert client.get(f"/welcome/{invite}").status_code == 200
         assert client.get(f"/reset/{reset}").status_code == 400
     with time_machine.travel(timedelta(days=8)):
-        assert "expired" in client.get(f"/reset/{invite}").get_data(as_text=True)
+        assert "expired" in client.get(f"/welcome/{invite}").get_data(as_text=True)
 
 
 def test_register_returns_to_a_safe_next_page(client):
@@ -223,4 +223,4 @@ def test_reset_links_stop_working_when_the_account_is_deactivated(client, make):
     token = services.make_invite_token(user)
     user.active = False
     db.session.commit()
-    assert client.get(f"/reset/{token}").status_code == 400
+    assert client.get(f"/welcome/{token}").status_code == 400

@@ -39,7 +39,7 @@ def test_new_account_joins_in_one_step(client, make, make_cohort):
     course = make.course()
     cohort = make_cohort(courses=[course])
     response = client.post(f"/join/{cohort.join_code}", data=NEW_ACCOUNT)
-    assert response.status_code == 302
+    assert response.status_code == 303 and response.headers["Location"] == f"/courses/{course.slug}"
     db.session.rollback()
     nadia = db.session.scalar(select(User).where(User.email == "nadia@example.org"))
     assert nadia.locale == "fr" and nadia.organisation_text == "NHRI"
@@ -48,6 +48,15 @@ def test_new_account_joins_in_one_step(client, make, make_cohort):
     assert (enrolment.course_id, enrolment.cohort_id, enrolment.source) == (course.id, cohort.id, "cohort")
     home = client.get("/").get_data(as_text=True)
     assert "Nadia Nouvelle" in home and '<html lang="fr">' in home               # logged in, in French
+    assert "UPR Academy, Nadia Nouvelle" in home                                 # welcomed, not "welcome back"
+
+
+def test_joining_a_cohort_of_several_courses_lands_on_my_learning(client, make, make_cohort):
+    cohort = make_cohort(courses=[make.course(), make.course()])
+    response = client.post(f"/join/{cohort.join_code}", data={**NEW_ACCOUNT, "locale": "en"})
+    assert response.headers["Location"] == "/learning"
+    home = client.get("/").get_data(as_text=True)
+    assert "Welcome, Nadia Nouvelle." in home and "Welcome back" not in home
 
 
 def test_no_account_is_left_behind_when_the_cohort_is_full(client, make, make_cohort):
@@ -76,7 +85,7 @@ def test_logged_in_learner_confirms_and_joins_once(client, login, make, make_coh
     login(learner)
     page = client.get(f"/join/{cohort.join_code}").get_data(as_text=True)
     assert "Join the cohort" in page and learner.email in page
-    assert client.post(f"/join/{cohort.join_code}").status_code == 302
+    assert client.post(f"/join/{cohort.join_code}").status_code == 303
     assert "You have joined Justice." in client.get("/").get_data(as_text=True)
     client.post(f"/join/{cohort.join_code}")
     assert "You are already in Justice." in client.get("/").get_data(as_text=True)
@@ -166,7 +175,7 @@ def test_concurrent_joins_never_exceed_capacity(app, make, make_cohort):
     for thread in threads:
         thread.join(60)
     assert errors == []
-    assert sorted(statuses) == [302] * capacity + [409] * (crowd - capacity)
+    assert sorted(statuses) == [303] * capacity + [409] * (crowd - capacity)
     assert len(active_learner_ids(cohort.id)) == capacity
     assert db.session.scalar(select(func.count()).select_from(Enrollment)) == capacity
 
@@ -177,5 +186,5 @@ def test_join_then_leave_then_join_again_through_the_link(client, login, make, m
     services.remove_learner(cohort, learner.id, user=None, now=utcnow())
     db.session.commit()
     login(learner)
-    assert client.post(f"/join/{cohort.join_code}").status_code == 302
+    assert client.post(f"/join/{cohort.join_code}").status_code == 303
     assert active_learner_ids(cohort.id) == {learner.id}

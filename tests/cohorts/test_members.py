@@ -106,7 +106,7 @@ def test_resend_invitation_mails_a_working_link(client, login, make, make_cohort
     assert client.post(f"/cohorts/{cohort.id}/members/{invited.id}/invite").status_code == 302
     (message,) = smtp_server.messages
     assert message["To"] == "ines@example.org"
-    link = re.search(r"http://localhost(/reset/\S+)", message.get_content()).group(1)
+    link = re.search(r"http://localhost(/welcome/\S+)", message.get_content()).group(1)
     assert client.get(link).status_code == 200
 
 

@@ -2,6 +2,7 @@
 import io
 import re
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from lms.auth.models import User
@@ -56,20 +57,24 @@ def test_good_file_creates_accounts_adds_them_and_mails_each(client, login, make
         {"created": 2, "added": 1, "organisations": 1}
 
 
-def test_invitation_link_lets_the_learner_choose_a_password(client, login, make, make_cohort, smtp_server, app):
+def test_invitation_link_welcomes_logs_in_and_lands_on_the_course(client, login, make, make_cohort, smtp_server, app):
     facilitator = make.user(role="facilitator")
-    cohort = make_cohort(facilitator=facilitator)
+    course = make.course(title="Working with the UPR")
+    cohort = make_cohort(facilitator=facilitator, courses=[course])
     login(facilitator)
-    upload(client, cohort, "name,email\nNew Learner,new.learner@example.org\n")
+    upload(client, cohort, "name,email,language\nNew Learner,new.learner@example.org,fr\n")
     body = smtp_server.messages[0].get_content()
-    link = re.search(r"http://localhost(/reset/\S+)", body).group(1)
+    link = re.search(r"http://localhost(/welcome/\S+)", body).group(1)
     learner = app.test_client()
-    assert learner.get(link).status_code == 200
+    page = learner.get(link).get_data(as_text=True)
+    assert '<html lang="fr">' in page and "new.learner@example.org" in page
+    with app.test_request_context(), force_locale("fr"):
+        assert gettext("Welcome to UPR Academy") in page and gettext("Choose a new password") not in page
     response = learner.post(link, data={"password": "a long new passphrase", "confirm": "a long new passphrase"})
-    assert response.status_code == 302
-    response = learner.post("/login", data={"email": "new.learner@example.org", "password": "a long new passphrase"})
-    assert response.status_code == 302
-    assert learner.get(link).status_code == 400          # the link worked once
+    assert response.status_code == 303 and response.headers["Location"] == f"/courses/{course.slug}"
+    assert "New Learner" in learner.get("/learning").get_data(as_text=True)   # logged in
+    used = learner.get(link)
+    assert used.status_code == 400 and "/login" in used.get_data(as_text=True)  # the link worked once
 
 
 def test_uploading_the_same_file_again_changes_nothing_and_sends_nothing(client, login, make, make_cohort, smtp_server):
