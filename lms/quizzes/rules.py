@@ -96,9 +96,15 @@ def feedback_visible(settings: dict, attempts) -> bool:
 
 
 def answers_visible(settings: dict, attempts) -> bool:
-    # Never while another attempt is open: it may draw the same questions.
-    return (feedback_visible(settings, attempts) and bool(settings.get("review_shows_answers", True))
-            and open_attempt(attempts) is None)
+    """May the review show the right answers? Never while another attempt is open (it may draw
+    the same questions); by default only once the learner passed or has no attempt left."""
+    if not (feedback_visible(settings, attempts) and settings.get("review_shows_answers", True)):
+        return False
+    if open_attempt(attempts) is not None:
+        return False
+    if settings.get("answers_after", "passing_or_last_attempt") == "each_attempt":
+        return True
+    return any(a.passed for a in finished(attempts)) or attempts_left(settings, attempts) == 0
 
 
 def question_count(settings: dict, pool_size: int) -> int:

@@ -1,6 +1,9 @@
 """Quiz settings: built-in defaults < course `quiz_defaults` < the quiz file's own settings."""
 FEEDBACK_POLICIES = ("after_each_attempt", "after_passing", "after_last_attempt", "never")
 GRADING_METHODS = ("highest", "last", "first", "average")
+# When the review may show the right answers: after every attempt, or only once the learner
+# passed or has no attempt left (so a retake of the same questions is not copied from the key).
+ANSWER_POLICIES = ("each_attempt", "passing_or_last_attempt")
 
 DEFAULTS = {
     "pass_mark": 70,              # percent
@@ -13,6 +16,9 @@ DEFAULTS = {
     "feedback": "after_each_attempt",
     "grading": "highest",
     "review_shows_answers": True,
+    "answers_after": "passing_or_last_attempt",
+    "grace_minutes": 2,           # after a deadline, a submitted answer sheet is still graded
+    "retake_after_completion": False,  # may a learner whose course is complete try to improve?
 }
 
 _CHECKS = {
@@ -26,6 +32,9 @@ _CHECKS = {
     "feedback": lambda v: v in FEEDBACK_POLICIES,
     "grading": lambda v: v in GRADING_METHODS,
     "review_shows_answers": lambda v: isinstance(v, bool),
+    "answers_after": lambda v: v in ANSWER_POLICIES,
+    "grace_minutes": lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 30,
+    "retake_after_completion": lambda v: isinstance(v, bool),
 }
 
 _EXPECTED = {
@@ -39,6 +48,9 @@ _EXPECTED = {
     "feedback": "one of " + ", ".join(FEEDBACK_POLICIES),
     "grading": "one of " + ", ".join(GRADING_METHODS),
     "review_shows_answers": "true or false",
+    "answers_after": "one of " + ", ".join(ANSWER_POLICIES),
+    "grace_minutes": "a whole number of minutes from 0 to 30",
+    "retake_after_completion": "true or false",
 }
 
 

@@ -35,7 +35,7 @@ def shows_feedback(html: str) -> bool:
 
 
 def test_after_each_attempt_shows_marks_feedback_and_answers(world):
-    w = world(rich=True, feedback="after_each_attempt")
+    w = world(rich=True, feedback="after_each_attempt", answers_after="each_attempt")
     result, review = pages(w, take(w, right=False))
     assert "0%" in result and "Not passed" in result and "Marks per question" in result
     assert shows_feedback(review) and RIGHT_MARK in review and ACCEPTED in review
@@ -44,6 +44,26 @@ def test_after_each_attempt_shows_marks_feedback_and_answers(world):
     assert "LEAK-OPT-" not in review  # nothing was chosen
     _result, review = pages(w, take(w, right=True))
     assert "LEAK-OPT-alpha" in review and "LEAK-OPT-national" in review and "LEAK-OPT-beta" not in review
+
+
+def test_by_default_a_failed_attempt_shows_marks_but_not_the_key_until_a_pass_or_the_last_attempt(world):
+    w = world(rich=True, max_attempts=3)
+    result, review = pages(w, take(w, right=False))
+    assert "Marks per question" in result and "LEAK-GENERAL-single" in review
+    assert RIGHT_MARK not in review and ACCEPTED not in review and "The right order:" not in review
+    assert "once you pass or have used your last attempt" in review
+    take(w, right=False)
+    third = take(w, right=False)  # the last allowed attempt
+    _result, review = pages(w, third)
+    assert RIGHT_MARK in review and ACCEPTED in review
+
+
+def test_by_default_a_pass_shows_the_key(world):
+    w = world(rich=True, max_attempts=0)
+    failed = take(w, right=False)
+    assert RIGHT_MARK not in pages(w, failed)[1]   # unlimited attempts: no "last" attempt to wait for
+    take(w, right=True)
+    assert RIGHT_MARK in pages(w, failed)[1]
 
 
 def test_review_without_answers_shows_feedback_but_not_the_key(world):
@@ -145,7 +165,7 @@ def test_an_open_attempt_never_shows_marks_even_when_policy_allows(world, policy
 
 
 def test_the_key_stays_hidden_while_another_attempt_is_open(world):
-    w = world(rich=True, feedback="after_each_attempt")
+    w = world(rich=True, feedback="after_each_attempt", answers_after="each_attempt")
     first = take(w, right=False)
     _result, review = pages(w, first)
     assert RIGHT_MARK in review
