@@ -118,14 +118,14 @@ def review_item(question, number: int, order: list | None, response, *, marks: b
     item = ReviewItem(number=number, type=question.type, text_html=view.text_html,
                       mark=((response.mark or 0.0) if response is not None else 0.0) if marks else None,
                       feedback_html=Markup(feedback_html) if marks and feedback_html else None,
-                      answered=_answered(question.type, given))
+                      answered=answered(question.type, given))
     builder = _BUILDERS.get(question.type)
     if builder:
         builder(item, question, view, given, marks, answers)
     return item
 
 
-def _answered(qtype: str, given: dict) -> bool:
+def answered(qtype: str, given: dict) -> bool:
     if qtype == "short":
         return bool(normalise_text(given.get("text") or ""))
     if qtype == "matching":

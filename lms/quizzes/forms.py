@@ -15,3 +15,7 @@ class SaveForm(FlaskForm):
 class SubmitForm(FlaskForm):
     sequence = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=LARGEST)])
     submit_key = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])
+    # "1" from the answer form: show the summary first when questions are unanswered.
+    check = HiddenField()
+    # "1" from the summary page: the answers are already stored; mark those.
+    stored = HiddenField()

@@ -1,13 +1,13 @@
 """The attempt rules as pure functions: who may start, when the next attempt opens, what
 feedback a finished attempt may show. No database access, no request: easy to test."""
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from babel.dates import format_datetime
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
+from lms.core.i18n import percent as score_text
 from lms.quizzes.models import FINISHED, IN_PROGRESS
 
 
@@ -70,8 +70,16 @@ def start_rule(settings: dict, attempts, now: datetime, question_count: int) -> 
     return StartRule(True)
 
 
-def is_overdue(attempt, now: datetime) -> bool:
-    return attempt.state == IN_PROGRESS and attempt.deadline is not None and now >= attempt.deadline
+def grace(settings: dict) -> timedelta:
+    """How long after a deadline a submitted answer sheet is still marked: a learner without
+    JavaScript (no autosave) who submits on time must not lose everything to a slow network."""
+    return timedelta(minutes=settings.get("grace_minutes", 2))
+
+
+def is_overdue(attempt, now: datetime, grace_period: timedelta = timedelta(0)) -> bool:
+    """Past the deadline (plus grace_period): an open attempt is then closed on what was saved."""
+    return (attempt.state == IN_PROGRESS and attempt.deadline is not None
+            and now >= attempt.deadline + grace_period)
 
 
 def feedback_visible(settings: dict, attempts) -> bool:
@@ -113,15 +121,15 @@ def question_count(settings: dict, pool_size: int) -> int:
 
 
 def percent(score: float | None) -> str:
-    """A score for display, rounded down so that 69.96 never reads as a pass mark of 70."""
-    if score is None:
-        return "–"
-    shown = math.floor(score * 10 + 1e-9) / 10
-    return f"{shown:.1f}".removesuffix(".0") + "%"
+    """A score for display: the platform's one score rule (rounded down, one decimal at most,
+    in the learner's number format), so a quiz page and a dashboard never disagree."""
+    return score_text(score)
 
 
 def when(moment: datetime | None) -> str:
-    """A moment for display, in UTC and in the learner's language."""
+    """A moment for display, in the learner's time zone (named) and language."""
     if moment is None:
         return ""
-    return format_datetime(moment.astimezone(UTC), "d MMM y, HH:mm", tzinfo=UTC, locale=get_locale() or "en") + " UTC"
+    zone = get_timezone() or UTC
+    shown = format_datetime(moment.astimezone(UTC), "d MMM y, HH:mm", tzinfo=zone, locale=get_locale() or "en")
+    return f"{shown} ({getattr(zone, 'zone', 'UTC')})"

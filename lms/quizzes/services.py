@@ -17,6 +17,7 @@ from lms.catalog.models import Question, Quiz
 from lms.core.signals import quiz_passed, quiz_submitted
 from lms.extensions import db
 from lms.quizzes import queries, rules
+from lms.quizzes.display import answered
 from lms.quizzes.models import FINISHED, IN_PROGRESS, QuestionResponse, QuizAttempt
 from lms.quizzes.types import TYPES, grade
 
@@ -79,7 +80,7 @@ def start_attempt(user, quiz, *, now, language: str = "en") -> QuizAttempt:
     current = rules.open_attempt(attempts)
     if current is not None:
         current = locked_attempt(current.id, user.id)
-        if rules.is_overdue(current, now):
+        if rules.is_overdue(current, now, grace_for(current)):
             close_attempt(current, now=now)
             raise TimeUp(current)
         if current.state == IN_PROGRESS:
@@ -110,13 +111,22 @@ def start_attempt(user, quiz, *, now, language: str = "en") -> QuizAttempt:
 
 # ---- answering -------------------------------------------------------------------------
 
-def _check_open(attempt: QuizAttempt, now) -> None:
+def grace_for(attempt: QuizAttempt) -> timedelta:
+    return rules.grace(db.session.get(Quiz, attempt.quiz_id).settings or {})
+
+
+def _check_open(attempt: QuizAttempt, now, *, submitting: bool = False) -> None:
+    """Refuse changes to a finished attempt; past the deadline, only a submit within the grace
+    period is taken, and after it the attempt is closed on what was saved before the deadline."""
     if attempt.state != IN_PROGRESS:
         raise QuizError(409, _("This attempt is already finished, so it cannot be changed. "
                                "Your result is on the result page."))
-    if rules.is_overdue(attempt, now):
+    if rules.is_overdue(attempt, now, grace_for(attempt)):
         close_attempt(attempt, now=now)
         raise TimeUp(attempt)
+    if not submitting and rules.is_overdue(attempt, now):
+        raise QuizError(409, _("Time is up, so answers are no longer saved one by one. Submit your "
+                               "answers now: they are still marked for a short while."))
 
 
 def _check_sequence(attempt: QuizAttempt, sequence: int) -> None:
@@ -150,22 +160,43 @@ def save_answer(attempt: QuizAttempt, *, question_id: int, sequence: int, form, 
     return row
 
 
-def submit_attempt(attempt: QuizAttempt, *, sequence: int, submit_key: str, form, now) -> bool:
-    """Store every posted answer and grade. True when graded now; False for a replay of
-    the submit that already graded it (same idempotency key)."""
-    if attempt.state == FINISHED and attempt.submit_key == submit_key:
-        return False
-    _check_open(attempt, now)
-    _check_sequence(attempt, sequence)
-    if db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.submit_key == submit_key)):
-        raise QuizError(409, _("This form was already used. Reload the page and submit again."))
-    questions = queries.questions_by_id(attempt.question_ids)
+def _store_posted(attempt: QuizAttempt, questions: dict, form, *, now) -> dict:
     existing = queries.responses_of(attempt.id)
     for question_id in attempt.question_ids:
         question = questions.get(question_id)
         if question is not None:
             response = TYPES[question.type].parse_form(question.data, form, f"q{question.id}")
             _store(attempt, question, response, existing, now=now)
+    return existing
+
+
+def check_before_submit(attempt: QuizAttempt, *, sequence: int, form, now) -> list[tuple[int, Question]]:
+    """Store every posted answer without marking; (number, question) of the questions still
+    unanswered (numbered from 1 in the attempt's order), for the summary page."""
+    _check_open(attempt, now, submitting=True)
+    _check_sequence(attempt, sequence)
+    questions = queries.questions_by_id(attempt.question_ids)
+    stored = _store_posted(attempt, questions, form, now=now)
+    attempt.sequence += 1
+    db.session.flush()
+    shown = [questions[i] for i in attempt.question_ids if i in questions]
+    return [(number, question) for number, question in enumerate(shown, 1)
+            if not answered(question.type, stored[question.id].response)]
+
+
+def submit_attempt(attempt: QuizAttempt, *, sequence: int, submit_key: str, form, now,
+                   posted: bool = True) -> bool:
+    """Store every posted answer (unless `posted` is False: the summary page marks what is
+    stored) and grade. True when graded now; False for a replay of the submit that already
+    graded it (same idempotency key)."""
+    if attempt.state == FINISHED and attempt.submit_key == submit_key:
+        return False
+    _check_open(attempt, now, submitting=True)
+    _check_sequence(attempt, sequence)
+    if db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.submit_key == submit_key)):
+        raise QuizError(409, _("This form was already used. Reload the page and submit again."))
+    questions = queries.questions_by_id(attempt.question_ids)
+    existing = _store_posted(attempt, questions, form, now=now) if posted else queries.responses_of(attempt.id)
     attempt.submit_key = submit_key
     _finish(attempt, questions, existing, finished_at=now)
     return True
@@ -212,7 +243,7 @@ def close_overdue(*, now) -> int:
             .where(QuizAttempt.state == IN_PROGRESS, QuizAttempt.deadline.is_not(None),
                    QuizAttempt.deadline <= now).order_by(QuizAttempt.id)).all():
         attempt = locked_attempt(attempt_id, user_id)
-        if attempt is not None and rules.is_overdue(attempt, now):
+        if attempt is not None and rules.is_overdue(attempt, now, grace_for(attempt)):
             close_attempt(attempt, now=now)
             closed += 1
     return closed

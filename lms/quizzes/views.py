@@ -59,14 +59,14 @@ def _time_up(up: services.TimeUp):
 
 def _close_if_overdue(attempt):
     """GET pages close an overdue attempt lazily (a write, so restart as a write transaction)."""
-    if not rules.is_overdue(attempt, utcnow()):
+    if not rules.is_overdue(attempt, utcnow(), services.grace_for(attempt)):
         return None
     attempt_id, user_id = attempt.id, attempt.user_id
     db.session.rollback()
     mark_write_transaction()
     locked = services.locked_attempt(attempt_id, user_id)
     now = utcnow()
-    if locked is not None and rules.is_overdue(locked, now):
+    if locked is not None and rules.is_overdue(locked, now, services.grace_for(locked)):
         services.close_attempt(locked, now=now)
         raise services.TimeUp(locked)
     return redirect(url_for(".result", attempt_id=attempt_id))
@@ -108,7 +108,8 @@ def attempt(attempt_id: int):
         return response
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=quiz, course=course,
                            questions=queries.attempt_questions(attempt, _locale()), now=utcnow(),
-                           submit_key=secrets.token_urlsafe(32), locale=_locale())
+                           submit_key=secrets.token_urlsafe(32), locale=_locale(),
+                           grace=services.grace_for(attempt))
 
 
 @bp.post(ATTEMPT + "/answer")
@@ -133,11 +134,24 @@ def submit(attempt_id: int):
     if not form.validate():
         raise services.QuizError(400, _("Your answers could not be submitted: the form was "
                                         "incomplete. Reload the page and submit again."))
-    attempt = _locked_or_404(attempt_id)
-    services.submit_attempt(attempt, sequence=form.sequence.data, submit_key=form.submit_key.data,
-                            form=request.form, now=utcnow())
+    attempt, now = _locked_or_404(attempt_id), utcnow()
+    if form.check.data == "1" and not rules.is_overdue(attempt, now):
+        missing = services.check_before_submit(attempt, sequence=form.sequence.data, form=request.form, now=now)
+        if missing:
+            return _summary(attempt, missing)
+    services.submit_attempt(attempt, sequence=attempt.sequence if form.check.data == "1" else form.sequence.data,
+                            submit_key=form.submit_key.data, form=request.form, now=now,
+                            posted=form.stored.data != "1")
     db.session.commit()
     return redirect(url_for(".result", attempt_id=attempt_id), 303)
+
+
+def _summary(attempt, missing: list):
+    """Before marking: which questions are unanswered (the answers sent are saved already)."""
+    html = render_template("quizzes/summary.html", attempt=attempt, missing=missing, locale=_locale(),
+                           submit_key=secrets.token_urlsafe(32), now=utcnow(), grace=services.grace_for(attempt))
+    db.session.commit()
+    return html
 
 
 def _finished_page(attempt_id: int, template: str):

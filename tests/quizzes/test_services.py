@@ -226,9 +226,12 @@ def test_deadline_is_stored_and_late_answers_are_not_graded(setup):
     services.save_answer(attempt, question_id=first, sequence=0, form=MultiDict({f"q{first}": "47"}),
                          now=NOW + timedelta(minutes=9))
     db.session.commit()
-    with pytest.raises(services.TimeUp):
+    with pytest.raises(services.QuizError, match="Time is up"):   # inside the grace period
         services.save_answer(attempt, question_id=second, sequence=1, form=MultiDict({f"q{second}": "47"}),
                              now=NOW + timedelta(minutes=11))
+    with pytest.raises(services.TimeUp):                           # after it
+        services.save_answer(attempt, question_id=second, sequence=1, form=MultiDict({f"q{second}": "47"}),
+                             now=NOW + timedelta(minutes=12, seconds=1))
     db.session.commit()
     attempt = db.session.get(QuizAttempt, attempt.id)
     assert attempt.state == FINISHED and attempt.finished_at == attempt.deadline
@@ -244,9 +247,10 @@ def test_sweeper_closes_overdue_attempts_once(setup, make):
     untimed_quiz, untimed_user = setup(time_limit_minutes=0)
     untimed = services.start_attempt(untimed_user, untimed_quiz, now=NOW - timedelta(days=3))
     db.session.commit()
-    assert services.close_overdue(now=NOW + timedelta(minutes=6)) == 1
+    assert services.close_overdue(now=NOW + timedelta(minutes=6)) == 0   # the grace period runs
+    assert services.close_overdue(now=NOW + timedelta(minutes=8)) == 1
     db.session.commit()
-    assert services.close_overdue(now=NOW + timedelta(minutes=6)) == 0
+    assert services.close_overdue(now=NOW + timedelta(minutes=8)) == 0
     states = {a.id: (a.state, a.finished_at) for a in db.session.scalars(select(QuizAttempt))}
     assert states[overdue.id] == (FINISHED, NOW + timedelta(minutes=5))
     assert states[running.id][0] == states[untimed.id][0] == IN_PROGRESS

@@ -324,3 +324,29 @@ def test_every_quiz_post_needs_the_csrf_token(world, app):
     assert w.client.post(f"/attempts/{attempt_id}/submit",
                          data={"sequence": 1, "submit_key": "k" * 30}).status_code == 400
     assert h.attempt(attempt_id).state == IN_PROGRESS
+
+
+def test_unanswered_questions_are_listed_before_marking_and_nothing_is_lost(world):
+    w = world(types=["short"], questions=3)
+    attempt_id = h.start(w.client, w)
+    first, second, third = h.attempt(attempt_id).question_ids
+    summary = h.submit(w.client, attempt_id, [(f"q{first}", "47")], check="1")
+    page = summary.get_data(as_text=True)
+    assert summary.status_code == 200 and "2 questions are not answered yet" in page
+    assert f"#q{second}" in page and f"#q{third}" in page and f"#q{first}\"" not in page
+    assert h.attempt(attempt_id).state != "finished"
+    assert {r.question_id: r.response for r in h.responses(attempt_id)}[first] == {"text": "47"}
+    back = w.client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert 'value="47"' in back                                   # the answer sent is kept
+    anyway = h.submit(w.client, attempt_id, html=page, stored="1")
+    assert anyway.status_code == 303
+    attempt = h.attempt(attempt_id)
+    assert attempt.state == "finished" and round(attempt.score) == 33
+
+
+def test_a_complete_answer_sheet_is_marked_at_once(world):
+    w = world(types=["short"], questions=2)
+    attempt_id = h.start(w.client, w)
+    first, second = h.attempt(attempt_id).question_ids
+    response = h.submit(w.client, attempt_id, [(f"q{first}", "47"), (f"q{second}", "47")], check="1")
+    assert response.status_code == 303 and h.attempt(attempt_id).score == 100.0
