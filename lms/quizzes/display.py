@@ -66,6 +66,7 @@ class ReviewItem:
     right_order: list[Markup] = field(default_factory=list)
     feedback_html: Markup | None = None
     answered: bool = True
+    lesson: object | None = None            # the Lesson that teaches it, when the file names one
 
 
 def localised(question, locale: str) -> tuple[str, str, dict[str, str]]:

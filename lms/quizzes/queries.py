@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from lms.catalog.models import Course, Question, Quiz
+from lms.catalog.models import Course, Lesson, Question, Quiz
 from lms.extensions import db
 from lms.quizzes import display, rules
 from lms.quizzes.models import IN_PROGRESS, QuestionResponse, QuizAttempt
@@ -128,14 +128,27 @@ def attempt_questions(attempt: QuizAttempt, locale: str) -> list[display.Questio
     return views
 
 
+def lessons_by_id(ids) -> dict[int, Lesson]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {x.id: x for x in db.session.scalars(
+        select(Lesson).where(Lesson.id.in_(ids), Lesson.archived.is_(False)))}
+
+
 def review_items(attempt: QuizAttempt, *, marks: bool, answers: bool, locale: str) -> list[display.ReviewItem]:
+    """The attempt's questions with marks and answers as the policy allows, each with the lesson
+    that teaches it (three queries whatever the number of questions)."""
     questions = questions_by_id(attempt.question_ids)
     saved = responses_of(attempt.id)
+    lessons = lessons_by_id(q.lesson_id for q in questions.values())
     items = []
     for question_id in attempt.question_ids:
         question = questions.get(question_id)
         if question is not None:
-            items.append(display.review_item(
+            item = display.review_item(
                 question, len(items) + 1, (attempt.option_orders or {}).get(str(question_id)),
-                saved.get(question_id), marks=marks, answers=answers, locale=locale))
+                saved.get(question_id), marks=marks, answers=answers, locale=locale)
+            item.lesson = lessons.get(question.lesson_id)
+            items.append(item)
     return items

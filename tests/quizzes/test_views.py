@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import func, select
 
-from lms.catalog.models import Course, Question, Quiz
+from lms.catalog.models import Course, Lesson, Question, Quiz
 from lms.extensions import db
 from lms.quizzes.models import FINISHED, IN_PROGRESS, QuizAttempt
 from lms.quizzes.results import quiz_results
@@ -350,3 +350,21 @@ def test_a_complete_answer_sheet_is_marked_at_once(world):
     first, second = h.attempt(attempt_id).question_ids
     response = h.submit(w.client, attempt_id, [(f"q{first}", "47"), (f"q{second}", "47")], check="1")
     assert response.status_code == 303 and h.attempt(attempt_id).score == 100.0
+
+
+def test_result_shows_each_question_and_a_wrong_answer_points_to_its_lesson(world):
+    w = world(types=["short"], questions=2)
+    lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == w.course.id))
+    for question in db.session.scalars(select(Question).where(Question.quiz_id == w.quiz.id)):
+        question.lesson_id = lesson.id
+    db.session.commit()
+    attempt_id = h.start(w.client, w)
+    first, second = h.attempt(attempt_id).question_ids
+    h.submit(w.client, attempt_id, [(f"q{first}", "47"), (f"q{second}", "a wrong guess")])
+    result = w.client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    texts = [db.session.get(Question, i).text_html for i in (first, second)]
+    assert all(re.sub("<[^>]+>", "", text).strip()[:40] in result for text in texts)
+    link = f'href="/courses/{w.course.slug}/lessons/{lesson.slug}"'
+    assert result.count(link) == 1 and "Read again:" in result      # only the wrong one
+    review = w.client.get(f"/attempts/{attempt_id}/review").get_data(as_text=True)
+    assert review.count(link) == 1
