@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from lms.badges.codes import display
 from lms.badges.openbadges import assertion_url, external_url, verify_url
+from lms.core.i18n import percent
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 
@@ -36,6 +37,8 @@ def award_links(award, badge_name: str) -> dict:
         "png": external_url("badges.baked_png", uuid=award.uuid),
         "svg": external_url("badges.baked_svg", uuid=award.uuid),
         "linkedin": linkedin_url(award, badge_name),
+        "certificate": external_url("badges.certificate", uuid=award.uuid),
+        "mine": external_url("badges.mine"),
     }
 
 
@@ -47,7 +50,7 @@ def evidence_text(evidence: dict) -> str:
         parts.append(_("Completed the course “%(course)s” on %(date)s.", course=evidence.get("course_title", ""),
                        date=format_date(completed, "long")))
     if evidence.get("final_score") is not None:
-        parts.append(_("Final assessment score: %(score)s%%.", score=f"{evidence['final_score']:.0f}"))
+        parts.append(_("Final assessment score: %(score)s.", score=percent(evidence["final_score"])))
     if evidence.get("manual"):
         parts.append(_("Awarded by %(issuer)s staff.", issuer=current_app.config["ISSUER_NAME"]))
     return " ".join(parts) or _("Course: %(course)s.", course=evidence.get("course_title", ""))

@@ -17,6 +17,7 @@ from lms.badges.models import BadgeAward, BadgeClass
 from lms.badges.openbadges import badge_fields, iso, recipient_identity
 from lms.catalog.models import Course, Quiz
 from lms.core import audit
+from lms.core.i18n import score_value
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.quizzes.results import quiz_results
@@ -55,7 +56,7 @@ def final_score(user_id: int, course_id: int) -> float | None:
     if quiz_id is None:
         return None
     result = quiz_results([user_id], [quiz_id]).get((user_id, quiz_id))
-    return None if result is None or result.score is None else round(result.score, 1)
+    return None if result is None else score_value(result.score)
 
 
 def _evidence(user, course: Course, completed_at: datetime | None, manual: bool) -> dict:
@@ -102,8 +103,13 @@ def award_badge(user, course: Course, *, now: datetime, awarded_by=None, reason:
 
 
 def award_on_completion(user, course: Course, *, now: datetime, enrollment=None) -> BadgeAward:
+    """The course's badge for a learner who completed it, with the e-mail that says so."""
+    from lms.badges.completion import mail_completion
+
     completed_at = getattr(enrollment, "completed_at", None) or now
-    award, _created = award_badge(user, course, now=now, completed_at=completed_at)
+    award, created = award_badge(user, course, now=now, completed_at=completed_at)
+    if created:
+        mail_completion(user, course, award)
     return award
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.auth.services import find_user
-from lms.badges import queries, services
+from lms.badges import completion, queries, services
 from lms.badges.certificate import certificate_pdf
 from lms.badges.codes import display, normalise
 from lms.badges.display import award_links
@@ -23,6 +23,18 @@ from lms.extensions import db
 
 bp = Blueprint("badges", __name__)
 bp.add_app_template_filter(display, "short_code")
+
+
+@bp.app_template_global("course_completion")
+def _course_completion(course):
+    """The current learner's completion card for `course`, or None (templates/badges/_completion.html)."""
+    return completion.completion_card(current_user, course)
+
+
+@bp.app_template_global("course_completions")
+def _course_completions(courses):
+    """{course id: card} for many courses in two queries (My learning)."""
+    return completion.completion_cards(current_user, courses)
 
 
 def card(row, courses: dict | None = None) -> dict:
