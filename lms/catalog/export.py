@@ -2,7 +2,8 @@
 
 to_gift() takes raw question dicts (as a YAML quiz file or gift.parse gives them) or stored
 Question rows; stored text is sanitised HTML rendered from Markdown, so the small set of tags
-our renderer produces is turned back into Markdown first.
+our renderer produces is turned back into Markdown first. A question's lesson is written as a
+`// lesson: <slug>` comment on the line above it, which the reader takes back.
 """
 from html import unescape
 from html.parser import HTMLParser
@@ -85,13 +86,16 @@ def _field(row, name: str, default=None):
     return row.get(name, default) if isinstance(row, dict) else getattr(row, name, default)
 
 
-def raw_question(row) -> dict:
+def raw_question(row, lessons: dict[int, str] | None = None) -> dict:
     """A stored Question (row or dict with key, type, text_html, feedback_html, data) as a raw
-    question dict in the shape of a YAML quiz file."""
+    question dict in the shape of a YAML quiz file; `lessons` ({lesson id: slug}) gives the
+    slug of the lesson the row names."""
     qtype, data = _field(row, "type"), _field(row, "data") or {}
     raw = {"id": _field(row, "key") or _field(row, "id"), "type": qtype,
            "text": html_to_markdown(_field(row, "text_html", "")),
            "feedback": html_to_markdown(_field(row, "feedback_html", ""))}
+    if (lesson := (lessons or {}).get(_field(row, "lesson_id"))) is not None:
+        raw["lesson"] = lesson
     if qtype in ("single", "multiple"):
         options = []
         for option in data.get("options", []):
@@ -180,7 +184,9 @@ def question_to_gift(raw: dict) -> str:
         raise GiftExportError(f"question '{key}' has an unknown type '{qtype}'")
     if str(raw.get("feedback") or "").strip():
         lines.append(f"  ####{escape(raw['feedback'])}")
-    return "\n".join([head, *lines, "}"])
+    lesson = " ".join(str(raw.get("lesson") or "").split())
+    block = "\n".join([head, *lines, "}"])
+    return f"// lesson: {lesson}\n{block}" if lesson else block
 
 
 def _header_value(value) -> str:
@@ -189,10 +195,11 @@ def _header_value(value) -> str:
 
 
 def to_gift(quiz_rows, *, title: str | None = None, settings: dict | None = None,
-            skip_unsupported: bool = False) -> str:
+            skip_unsupported: bool = False, lessons: dict[int, str] | None = None) -> str:
     """A GIFT file for the questions: raw dicts (as parse() or a YAML quiz gives them) or stored
-    Question rows (their HTML is turned back into Markdown). Ordering questions
-    raise GiftExportError unless skip_unsupported, which leaves a comment in their place."""
+    Question rows (their HTML is turned back into Markdown; `lessons` maps their lesson_id to
+    the lesson slug). Ordering questions raise GiftExportError unless skip_unsupported, which
+    leaves a comment in their place."""
     lines = []
     if title:
         lines.append(f"// title: {_header_value(title)}")
@@ -200,7 +207,7 @@ def to_gift(quiz_rows, *, title: str | None = None, settings: dict | None = None
         lines.append(f"// {key}: {_header_value(value)}")
     blocks = ["\n".join(lines)] if lines else []
     for row in quiz_rows:
-        raw = row if isinstance(row, dict) and "text" in row else raw_question(row)
+        raw = row if isinstance(row, dict) and "text" in row else raw_question(row, lessons)
         try:
             blocks.append(question_to_gift(raw))
         except GiftExportError as error:

@@ -4,10 +4,12 @@ parse(text) gives raw question dicts in the same shape as questions in a YAML qu
 lms.quizzes.types.build_question handles both. Supported: single choice (`=` right, `~` wrong,
 `~%50%` partial), multiple response (no `=`, `~%n%` weights, negatives allowed), true/false,
 matching (`=left -> right`), short answer (`=` answers), per-answer `#feedback` on choices,
-`####` general feedback, the escapes `\\~ \\= \\# \\{ \\} \\: \\n \\\\`, `::name::`, `//` comments
-and leading `// key: value` lines that set the quiz title and settings. Numerical, essay and
-description questions are refused with a message, as is anything our question types cannot
-store (per-answer feedback on true/false, matching and short answers; partial short answers).
+`####` general feedback, the escapes `\\~ \\= \\# \\{ \\} \\: \\n \\\\`, `::name::`, `//` comments,
+leading `// key: value` lines that set the quiz title and settings, and a `// lesson: <slug>`
+comment just above a question, naming the lesson that teaches it (Moodle skips it as a
+comment). Numerical, essay and description questions are refused with a message, as is
+anything our question types cannot store (per-answer feedback on true/false, matching and
+short answers; partial short answers).
 """
 import re
 from dataclasses import dataclass, field
@@ -23,6 +25,8 @@ _RESTORE = {"\ue000": "\\", "\ue001": ":", "\ue002": "#", "\ue003": "=", "\ue004
             "\ue005": "}", "\ue006": "~", "\ue007": "\n"}
 _ESCAPE_RE = re.compile("|".join(re.escape(k) for k in _ESCAPES))
 _HEADER_RE = re.compile(r"^//\s*([a-z][a-z_]*)\s*:\s*(.*)$")
+_LESSON_RE = re.compile(r"^//\s*lesson\s*:\s*(.*)$")
+_LESSON_PLACE = "a '// lesson:' comment goes on the line just above its question's ::name::"
 _WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _FORMAT_RE = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _TRUEFALSE = {"t": True, "true": True, "f": False, "false": False}
@@ -70,19 +74,31 @@ def _post(text: str) -> str:
     return "".join(_RESTORE.get(c, c) for c in text).strip()
 
 
-def _blocks(text: str):
-    """(lines as [(number, text)]) for each run of non-blank, non-comment lines."""
+def _blocks(text: str, problems: list):
+    """(lines as [(number, text)], `// lesson:` lines just above) for each run of non-blank,
+    non-comment lines. A lesson comment anywhere else is reported: it would name no question."""
     block: list[tuple[int, str]] = []
+    above: list[tuple[int, str]] = []        # lesson comments since the last blank line
+    lessons: list[tuple[int, str]] = []      # those of the current block
     for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         stripped = line.strip()
+        lesson = _LESSON_RE.match(stripped)
         if not stripped:
             if block:
-                yield block
-            block = []
+                yield block, lessons
+            problems.extend((n, _LESSON_PLACE) for n, _ in above)
+            block, above, lessons = [], [], []
+        elif lesson and block:
+            problems.append((number, _LESSON_PLACE))
+        elif lesson:
+            above.append((number, lesson.group(1).strip()))
         elif not stripped.startswith("//"):
+            if not block:
+                lessons, above = above, []
             block.append((number, stripped))
     if block:
-        yield block
+        yield block, lessons
+    problems.extend((n, _LESSON_PLACE) for n, _ in above)
 
 
 def parse(text: str) -> Parsed:
@@ -95,6 +111,8 @@ def parse(text: str) -> Parsed:
         if not match:
             continue
         key, value = match.groups()
+        if key == "lesson":
+            continue  # names the lesson of the first question, not a setting
         try:
             header[key] = yaml.safe_load(value) if value.strip() else ""
         except yaml.YAMLError:
@@ -104,14 +122,19 @@ def parse(text: str) -> Parsed:
             problems.append((number, f"'{key}' is set twice (first at line {header_lines[key]})"))
         header_lines[key] = number
     questions, blocks = [], 0
-    for block in _blocks(text):
+    for block, lessons in _blocks(text, problems):
         if block[0][1].startswith("$CATEGORY:"):
+            problems.extend((n, _LESSON_PLACE) for n, _ in lessons)
             continue
         blocks += 1
         found: list[tuple[int, str]] = []
         question = _question(block, found)
+        for number, _ in lessons[1:]:
+            found.append((number, f"one '// lesson:' line per question (first at line {lessons[0][0]})"))
         problems.extend(found)
-        if question is not None:
+        if question is not None and not found:
+            if lessons:
+                question.raw["lesson"], question.lines["lesson"] = lessons[0][1], lessons[0][0]
             questions.append(question)
     if not blocks:
         problems.append((1, "the file has no questions"))

@@ -14,7 +14,7 @@ from flask_babel import force_locale, gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lms.catalog import loader
+from lms.catalog import estimates, loader
 from lms.catalog.media import media_url
 from lms.catalog.models import Course, GlossaryTerm, Lesson, Module, Question, Quiz
 from lms.catalog.validate import course_counts
@@ -24,8 +24,9 @@ from lms.core.markup import render_markdown
 from lms.extensions import db
 from lms.quizzes.settings import resolve
 
-# Part of every content hash: bump it when rendering changes, so every course is re-imported.
-IMPORT_VERSION = "1"
+# Part of every content hash: bump it when rendering or what is stored changes, so every course
+# is re-imported once (2: questions name their lesson).
+IMPORT_VERSION = "2"
 KINDS = ("courses", "modules", "lessons", "quizzes", "questions", "glossary terms")
 COMPLETION_DEFAULTS = {"lessons": "all", "module_quizzes": "passed", "final": "passed"}
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
@@ -148,12 +149,20 @@ def _course_fields(source: loader.Course) -> dict:
         translations[lang] = {k: v for k, v in entry.items() if v}
     return {
         "title": meta["title"], "summary": meta.get("summary") or "", "audiences": meta["audiences"],
-        "level": meta["level"], "estimated_hours": float(meta["estimated_hours"]),
+        "level": meta["level"], "estimated_minutes": _estimated_minutes(source, meta.get("quiz_defaults")),
         "derived_from": meta.get("derived_from") or [], "navigation": meta.get("navigation", "sequential"),
         "completion": {**COMPLETION_DEFAULTS, **(meta.get("completion") or {})}, "badge": badge,
         "quiz_defaults": meta.get("quiz_defaults") or {}, "translations": translations,
-        "position": meta.get("position", source.position), "languages": course_languages(source),
+        "position": meta["order"], "languages": course_languages(source),
     }
+
+
+def _estimated_minutes(source: loader.Course, quiz_defaults: dict | None) -> int:
+    modules = source.ordered_modules()
+    quizzes = [q for q in [m.quiz() for m in modules] + [source.final] if q is not None]
+    return estimates.course_minutes(
+        (lesson.meta["minutes"] for m in modules for lesson in m.ordered_lessons()),
+        ((resolve(plain(q.meta.get("settings")), quiz_defaults), len(q.questions)) for q in quizzes))
 
 
 def _course(source: loader.Course, courses: _Upsert, counts: Counts, now: datetime) -> None:
@@ -161,8 +170,8 @@ def _course(source: loader.Course, courses: _Upsert, counts: Counts, now: dateti
     course = courses.rows.get(source.slug)
     fields = _course_fields(source)
     if course is not None and course.content_hash == digest and not course.archived:
-        # Files unchanged since the last sync: only the catalogue position can have moved.
-        courses.upsert(source.slug, {"position": fields["position"], "languages": fields["languages"]})
+        # Files unchanged since the last sync: only what is worked out across files can have moved.
+        courses.upsert(source.slug, {key: fields[key] for key in ("position", "languages", "estimated_minutes")})
         sizes = course_counts(source)
         for kind in ("modules", "lessons", "quizzes", "questions"):
             counts.unchanged[kind] += sizes[kind]
@@ -186,6 +195,7 @@ def _contents(source: loader.Course, course: Course, counts: Counts) -> None:
     questions = _Upsert(Question, db.session.scalars(
         select(Question).join(Quiz, Question.quiz_id == Quiz.id).where(Quiz.course_id == course.id)),
         lambda q: (q.quiz_id, q.key), "questions", counts)
+    module_ids = {}
     for position, module_source in enumerate(source.ordered_modules()):
         meta = plain(module_source.meta)
         module = modules.upsert(module_source.slug, {
@@ -194,13 +204,19 @@ def _contents(source: loader.Course, course: Course, counts: Counts) -> None:
                              for lang, data in module_source.translations.items()},
         }, course_id=course.id, slug=module_source.slug)
         db.session.flush()
+        module_ids[module_source.slug] = module.id
         for index, lesson in enumerate(module_source.ordered_lessons()):
             lessons.upsert(lesson.slug, _lesson_fields(lesson, source.slug, module.id, index),
                            course_id=course.id, slug=lesson.slug)
+    # Every lesson has its id before any question points at it: a module quiz may name a
+    # lesson of a later module, and the final names lessons all over the course.
+    db.session.flush()
+    lesson_ids = {slug: row.id for slug, row in lessons.rows.items()}
+    for module_source in source.ordered_modules():
         if (quiz := module_source.quiz()) is not None:
-            _quiz(course, quiz, module_source.slug, module.id, quizzes, questions)
+            _quiz(course, quiz, module_source.slug, module_ids[module_source.slug], quizzes, questions, lesson_ids)
     if source.final is not None:
-        _quiz(course, source.final, "final", None, quizzes, questions)
+        _quiz(course, source.final, "final", None, quizzes, questions, lesson_ids)
     for upsert in (modules, lessons, quizzes, questions):
         upsert.archive_rest()
 
@@ -225,7 +241,7 @@ def _lesson_fields(lesson: loader.Lesson, course_slug: str, module_id: int, posi
 
 
 def _quiz(course: Course, source: loader.Quiz, slug: str, module_id: int | None,
-          quizzes: _Upsert, questions: _Upsert) -> None:
+          quizzes: _Upsert, questions: _Upsert, lesson_ids: dict[str, int]) -> None:
     meta = plain(source.meta)
     default_title = "Final assessment" if module_id is None else f"{slug.replace('-', ' ').capitalize()} quiz"
     translations = {lang: {"title": str(t.meta["title"])} for lang, t in source.translations.items()
@@ -259,4 +275,5 @@ def _quiz(course: Course, source: loader.Quiz, slug: str, module_id: int | None,
             "position": position, "type": built["type"], "text_html": built["text_html"],
             "feedback_html": built["feedback_html"], "data": built["data"],
             "translations": translated.get(question.key, {}),
+            "lesson_id": lesson_ids.get(question.raw.get("lesson")),
         }, quiz_id=quiz.id, key=question.key)

@@ -19,10 +19,13 @@ EMBLEMS = ("globe", "scales", "people", "document", "chart", "shield")
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-COURSE_KEYS = ("slug", "title", "summary", "audiences", "level", "estimated_hours", "derived_from",
-               "navigation", "completion", "badge", "quiz_defaults", "modules", "position")
-COURSE_REQUIRED = ("slug", "title", "summary", "audiences", "level", "estimated_hours", "derived_from",
+COURSE_KEYS = ("slug", "title", "summary", "audiences", "level", "order", "derived_from",
+               "navigation", "completion", "badge", "quiz_defaults", "modules")
+COURSE_REQUIRED = ("slug", "title", "summary", "audiences", "level", "order", "derived_from",
                    "badge", "modules")
+# Keys a course once carried that the import now works out itself (lms.catalog.estimates).
+COURSE_COMPUTED = {"estimated_hours": "'estimated_hours' is computed now from the lessons' minutes "
+                                      "and the quizzes: remove it"}
 BADGE_KEYS = ("name", "description", "criteria", "colour", "image", "emblem", "tags")
 MODULE_KEYS = ("title", "summary", "lessons", "quiz")
 LESSON_KEYS = ("slug", "title", "minutes", "purpose", "key_points", "glossary", "sources")
@@ -32,9 +35,9 @@ GLOSSARY_KEYS = ("slug", "term", "definition", "source")
 _md = MarkdownIt("commonmark").enable("table")
 
 
-def known_keys(data: LineDict, allowed, path: str, problems: Problems) -> None:
+def known_keys(data: LineDict, allowed, path: str, problems: Problems, *, ignore=()) -> None:
     for key in data:
-        if key not in allowed:
+        if key not in allowed and key not in ignore:
             hint = "; quote text that contains ', ' or ': '" if data[key] is None and " " in str(key) else ""
             problems.add(path, data.line_of(key), f"unknown key '{key}' (known: {', '.join(allowed)}){hint}")
 

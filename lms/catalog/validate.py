@@ -13,6 +13,7 @@ from lms.catalog.rules import (
     BADGE_KEYS,
     COLOUR,
     COMPLETION,
+    COURSE_COMPUTED,
     COURSE_KEYS,
     COURSE_REQUIRED,
     DERIVED_FROM,
@@ -43,7 +44,27 @@ def check(tree: Tree) -> Problems:
     translated.check_glossary(tree, problems)
     for course in tree.courses:
         _course(course, glossary, problems)
+    _orders(tree, problems)
     return Problems(sorted(set(problems)))
+
+
+def _orders(tree: Tree, problems: Problems) -> None:
+    """Each course its own `order`: the catalogue lists them by it, beginner course first."""
+    first: dict[int, Course] = {}
+    for course in tree.courses:
+        order = course.meta.get("order")
+        if not _positive_int(order):
+            continue
+        if order in first:
+            problems.add(course.path, course.meta.line_of("order"),
+                         f"order {order} is already the order of course '{first[order].slug}' "
+                         f"({first[order].path}): give each course its own")
+        else:
+            first[order] = course
+
+
+def _positive_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _glossary(tree: Tree, problems: Problems) -> set[str]:
@@ -87,7 +108,10 @@ def _course(course: Course, glossary: set[str], problems: Problems) -> None:
     meta, path = course.meta, course.path
     for stray_path, message in course.stray:
         problems.add(stray_path, 1, message)
-    known_keys(meta, COURSE_KEYS, path, problems)
+    known_keys(meta, COURSE_KEYS, path, problems, ignore=COURSE_COMPUTED)
+    for key, message in COURSE_COMPUTED.items():
+        if key in meta:
+            problems.add(path, meta.line_of(key), message)
     required(meta, COURSE_REQUIRED, path, problems)
     if "slug" in meta:
         if message := slug_problem(meta["slug"]):
@@ -100,13 +124,10 @@ def _course(course: Course, glossary: set[str], problems: Problems) -> None:
     list_of(meta, "derived_from", DERIVED_FROM, path, problems, empty=True)
     if "level" in meta and meta["level"] not in LEVELS:
         problems.add(path, meta.line_of("level"), f"'level' must be one of: {', '.join(LEVELS)}")
-    hours = meta.get("estimated_hours")
-    if "estimated_hours" in meta and (isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0):
-        problems.add(path, meta.line_of("estimated_hours"), "'estimated_hours' must be a positive number")
+    if meta.get("order") is not None and not _positive_int(meta["order"]):
+        problems.add(path, meta.line_of("order"), "'order' must be a whole number above 0 (1 comes first in the catalogue)")
     if "navigation" in meta and meta["navigation"] not in NAVIGATION:
         problems.add(path, meta.line_of("navigation"), f"'navigation' must be one of: {', '.join(NAVIGATION)}")
-    if "position" in meta and (isinstance(meta["position"], bool) or not isinstance(meta["position"], int)):
-        problems.add(path, meta.line_of("position"), "'position' must be a whole number")
     _completion(meta, path, problems)
     _badge(course, problems)
     defaults = meta.get("quiz_defaults")

@@ -10,7 +10,7 @@ from lms.core.markup import render_inline, render_markdown
 from lms.quizzes.settings import problems as setting_problems
 from lms.quizzes.types import TYPES, BuildContext, build_question
 
-COMMON_KEYS = ("id", "type", "text", "feedback")
+COMMON_KEYS = ("id", "type", "text", "feedback", "lesson")
 TYPE_KEYS = {"single": ("options",), "multiple": ("options",), "truefalse": ("answer",),
              "matching": ("pairs",), "ordering": ("items", "scoring"), "short": ("answers",)}
 OPTION_KEYS = ("text", "correct", "feedback", "fraction")
@@ -57,8 +57,10 @@ def check_quiz(course: Course, quiz: Quiz, slug: str, problems: Problems) -> Non
         problems.add(path, settings.line_of(key), message)
     _draw(course, quiz, settings, problems)
     first_line: dict[str, int] = {}
+    lessons = {lesson.slug for module in course.ordered_modules() for lesson in module.ordered_lessons()}
     for question in quiz.questions:
         _question(course.dir.name, slug, question, path, first_line, problems)
+        _lesson(question, lessons, path, problems)
     for translation in quiz.translations.values():
         _translation(course.dir.name, slug, quiz, translation, problems)
 
@@ -153,6 +155,17 @@ def _question(course: str, quiz: str, question: RawQuestion, path: str, first_li
     for message in ctx.problems:
         problems.add(path, line, message)
     question.built = None if ctx.problems else built
+
+
+def _lesson(question: RawQuestion, lessons: set[str], path: str, problems: Problems) -> None:
+    """The lesson a question names (`lesson:`, or `// lesson:` in GIFT) is one of this course's."""
+    if not isinstance(question.raw, dict) or "lesson" not in question.raw or not question.key:
+        return
+    slug, line = question.raw["lesson"], question.lines.get("lesson", question.line)
+    if slug is None or slug == "":
+        problems.add(path, line, f"question '{question.key}': 'lesson' is empty; name a lesson slug or remove the key")
+    elif not isinstance(slug, str) or slug not in lessons:
+        problems.add(path, line, f"question '{question.key}' names lesson '{slug}', which is not in this course")
 
 
 def translate_question(course: str, quiz: str, english: RawQuestion, raw: dict) -> tuple[dict, list[str]]:

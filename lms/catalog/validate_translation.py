@@ -148,6 +148,16 @@ def check_quiz(quiz: Quiz, translation: Quiz, problems: Problems) -> None:
     for question in translation.questions:
         if question.key in english and isinstance(question.raw, dict):
             _question(english[question.key].raw, question.raw, path, question.line, problems)
+            _same_lesson(english[question.key], question, path, problems)
+
+
+def _same_lesson(english, translated, path: str, problems: Problems) -> None:
+    """A translation may leave `lesson` out (it follows the English); if it gives one, the same."""
+    en, tr = english.raw.get("lesson"), translated.raw.get("lesson")
+    if "lesson" in translated.raw and tr != en:
+        wanted = f"'{en}' as in English" if en else "left out: the English question names no lesson"
+        problems.add(path, translated.lines.get("lesson", translated.line),
+                     f"question '{english.key}': 'lesson' must be {wanted}")
 
 
 def _question(en: dict, tr: dict, path: str, line: int, problems: Problems) -> None:

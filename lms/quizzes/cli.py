@@ -1,9 +1,11 @@
 """`flask quizzes ...`: close overdue attempts, export a quiz in GIFT."""
 import click
 from flask import Blueprint
+from sqlalchemy import select
 
 from lms.catalog.export import raw_question
 from lms.catalog.gift import GiftExportError, question_to_gift, to_gift
+from lms.catalog.models import Lesson
 from lms.core.db import mark_write_transaction, utcnow
 from lms.extensions import db
 from lms.quizzes import queries, services
@@ -30,7 +32,8 @@ def export_gift(target: str, output: str | None):
     found = queries.quiz_by_slugs(course_slug, quiz_slug) if quiz_slug else None
     if found is None:
         raise click.ClickException(f"no quiz '{target}' (write it as <course slug>/<quiz slug>)")
-    quiz, _course = found
+    quiz, course = found
+    lessons = dict(db.session.execute(select(Lesson.id, Lesson.slug).where(Lesson.course_id == course.id)).all())
     kept = []
     for question in queries.pool(quiz.id):
         try:
@@ -39,7 +42,7 @@ def export_gift(target: str, output: str | None):
             click.echo(f"skipped: {error}", err=True)
             continue
         kept.append(question)
-    text = to_gift(kept, title=quiz.title, settings=quiz.settings)
+    text = to_gift(kept, title=quiz.title, settings=quiz.settings, lessons=lessons)
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)

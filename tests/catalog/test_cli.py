@@ -143,3 +143,19 @@ def test_demo_seed_refuses_a_broken_tree(app, courses):
     with pytest.raises(RuntimeError, match="have problems"):
         demo.seed({})
     assert rows(Course) == 0
+
+
+def test_every_shipped_question_names_the_lesson_that_teaches_it():
+    tree = loader.load(config.ROOT / "courses")
+    assert validate.check(tree) == []          # the names are lessons of the same course
+    missing = [f"{quiz.path}:{q.line}: {q.key}" for course in tree.courses
+               for quiz in [m.quiz() for m in course.ordered_modules()] + [course.final]
+               for q in quiz.questions if not q.raw.get("lesson")]
+    assert missing == []
+
+
+def test_the_shipped_courses_come_beginner_first():
+    tree = loader.load(config.ROOT / "courses")
+    order = sorted(tree.courses, key=lambda c: c.meta["order"])
+    assert [c.slug for c in order] == ["upr-essentials", "state-under-review", "recommending-states",
+                                       "civil-society", "nhris", "implementation"]

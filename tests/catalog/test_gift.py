@@ -197,3 +197,61 @@ def test_stored_questions_export_to_gift_that_imports_to_the_same_html(make):
                    [(o["html"], pytest.approx(o["fraction"])) for o in row.data["options"]]
         else:
             assert built["data"] == row.data
+
+
+LESSONS = """// title: Lessons named
+// pass_mark: 80
+// lesson: origins
+::first:: Who reviews? {T####States.}
+
+// Note - a reviewer's remark may sit between the lesson line and its question.
+// lesson: the-review
+// Note - checked against the 2023 rules
+::second:: Which body? {=The HRC ~The GA ####The HRC.}
+
+::third:: No lesson named here. {F####Right.}
+"""
+
+
+def test_a_lesson_comment_just_above_a_question_names_its_lesson_and_is_no_setting():
+    result = gift.parse(LESSONS)
+    assert result.problems == []
+    assert result.header == {"title": "Lessons named", "pass_mark": 80}
+    first, second, third = result.questions
+    assert (first.raw["lesson"], first.lines["lesson"]) == ("origins", 3)
+    assert (second.raw["lesson"], second.lines["lesson"]) == ("the-review", 7)
+    assert "lesson" not in third.raw
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("// lesson: a\n\n::n:: Q {T####f}", 1, "a '// lesson:' comment goes on the line just above its question's ::name::"),
+    ("::n:: Q {T####f}\n\n// lesson: a\n", 3, "a '// lesson:' comment goes on the line just above its question's ::name::"),
+    ("::n:: Q {\n// lesson: a\nT####f}", 2, "a '// lesson:' comment goes on the line just above its question's ::name::"),
+    ("// lesson: a\n// lesson: b\n::n:: Q {T####f}", 2, "one '// lesson:' line per question (first at line 1)"),
+])
+def test_a_misplaced_or_doubled_lesson_comment_is_reported_with_its_line(text, line, message):
+    assert (line, message) in gift.parse(text).problems
+
+
+def test_lessons_survive_parse_write_parse():
+    first = gift.parse(LESSONS)
+    text = gift.to_gift([q.raw for q in first.questions], title=first.header["title"])
+    assert "// lesson: origins\n::first::" in text and "// lesson: the-review\n::second::" in text
+    second = gift.parse(text)
+    assert second.problems == []
+    assert [q.raw for q in second.questions] == [q.raw for q in first.questions]
+
+
+def test_stored_questions_export_their_lesson_as_a_comment(make):
+    from lms.catalog.models import Lesson, Question, Quiz
+    from lms.extensions import db
+
+    course = make.course(modules=1, lessons=1, questions=2, final=False)
+    lesson = db.session.query(Lesson).filter_by(course_id=course.id).one()
+    quiz = db.session.query(Quiz).filter_by(course_id=course.id).one()
+    rows = db.session.query(Question).filter_by(quiz_id=quiz.id).order_by(Question.position).all()
+    rows[0].lesson_id = lesson.id
+    text = gift.to_gift(rows, lessons={lesson.id: lesson.slug})
+    again = gift.parse(text).questions
+    assert [q.raw.get("lesson") for q in again] == [lesson.slug, None]
+    assert "// lesson:" not in gift.to_gift(rows)    # without the map there is no slug to write

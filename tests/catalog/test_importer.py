@@ -37,7 +37,7 @@ def test_first_sync_creates_every_row(courses):
 def test_course_fields_come_from_course_yaml(courses):
     sync(courses)
     alpha, beta = one(Course, slug="alpha-course"), one(Course, slug="beta-course")
-    assert (alpha.title, alpha.level, alpha.estimated_hours, alpha.navigation) == ("Alpha course", "introductory", 1.5, "sequential")
+    assert (alpha.title, alpha.level, alpha.navigation) == ("Alpha course", "introductory", "sequential")
     assert alpha.audiences == ["all"] and alpha.derived_from == ["guide"]
     assert alpha.completion == {"lessons": "all", "module_quizzes": "passed", "final": "passed"}
     assert beta.completion == {"lessons": "all", "module_quizzes": "none", "final": "passed"}
@@ -49,8 +49,8 @@ def test_course_fields_come_from_course_yaml(courses):
                                          "badge_name": "Badge alpha", "badge_description": "Décerné pour le cours alpha.",
                                          "badge_criteria": "Terminer chaque leçon et réussir chaque quiz."}}
     assert alpha.enrolment == "open" and len(alpha.content_hash) == 64
-    # Folder order gives alpha position 0; beta's course.yaml says 0 although it sorts second.
-    assert (alpha.position, beta.position) == (0, 0)
+    # `order` decides the catalogue position, whatever the folders' alphabetical order.
+    assert (alpha.position, beta.position) == (2, 1)
 
 
 def test_modules_lessons_and_order(courses):
@@ -139,6 +139,7 @@ def test_a_no_change_sync_runs_a_fixed_number_of_queries(courses, count_queries)
         sync(courses)
     shutil.copytree(GOOD / "beta-course", courses.path("gamma-course"))
     courses.edit("gamma-course/course.yaml", "slug: beta-course", "slug: gamma-course")
+    courses.edit("gamma-course/course.yaml", "order: 1", "order: 3")
     sync(courses)
     with count_queries() as large:
         counts = sync(courses)
@@ -179,7 +180,8 @@ def test_removed_content_is_archived_and_learner_history_survives(courses, make)
 
     counts = sync(courses)
     assert dict(counts.archived) == {"modules": 1, "lessons": 2, "quizzes": 1, "questions": 3}
-    assert dict(counts.updated) == {"questions": 4}  # the questions after 'documents' moved up
+    # The questions after 'documents' moved up; the course is shorter, so its time estimate fell.
+    assert dict(counts.updated) == {"courses": 1, "questions": 4}
     assert not counts.created
     assert db.session.get(Lesson, lesson_id).archived and db.session.get(Question, question_id).archived
     assert one(Module, slug="practice").archived and one(Quiz, slug="practice").archived
@@ -195,7 +197,7 @@ def test_removed_content_is_archived_and_learner_history_survives(courses, make)
     shutil.copytree(GOOD, courses.root)
     counts = sync(courses)
     # 3 questions come back; the 4 that followed 'documents' move back to their old positions.
-    assert dict(counts.updated) == {"modules": 1, "lessons": 2, "quizzes": 1, "questions": 7}
+    assert dict(counts.updated) == {"courses": 1, "modules": 1, "lessons": 2, "quizzes": 1, "questions": 7}
     assert not counts.created and not counts.archived
     assert not db.session.get(Lesson, lesson_id).archived and not db.session.get(Question, question_id).archived
 
@@ -224,3 +226,49 @@ def test_a_removed_course_is_archived_and_comes_back(courses):
     shutil.move(courses.root.parent / "beta-course", courses.path("beta-course"))
     counts = sync(courses)
     assert dict(counts.updated) == {"courses": 1} and not one(Course, slug="beta-course").archived
+
+
+def _lesson_of(quiz_slug: str, key: str):
+    quiz = one(Quiz, slug=quiz_slug, course_id=one(Course, slug="alpha-course").id)
+    question = one(Question, key=key, quiz_id=quiz.id)
+    return db.session.get(Lesson, question.lesson_id).slug if question.lesson_id else None
+
+
+def test_questions_point_at_the_lessons_they_name_even_in_later_modules(courses):
+    # A first sync: 'third-lesson' (module 2) does not exist yet when module 1's quiz is read.
+    courses.edit("alpha-course/basics/quiz.yaml", "  - id: which-body\n", "  - id: which-body\n    lesson: third-lesson\n")
+    courses.edit("alpha-course/practice/quiz.gift", "::responses::", "// lesson: third-lesson\n::responses::")
+    courses.edit("alpha-course/final.yaml", "  - id: final-one\n", "  - id: final-one\n    lesson: first-lesson\n")
+    sync(courses)
+    assert _lesson_of("basics", "which-body") == "third-lesson"
+    assert _lesson_of("practice", "responses") == "third-lesson"
+    assert _lesson_of("final", "final-one") == "first-lesson"
+    assert _lesson_of("basics", "documents") is None
+
+    courses.edit("alpha-course/basics/quiz.yaml", "    lesson: third-lesson\n", "    lesson: second-lesson\n")
+    courses.edit("alpha-course/final.yaml", "    lesson: first-lesson\n", "")
+    counts = sync(courses)
+    assert dict(counts.updated) == {"questions": 2} and not counts.created and not counts.archived
+    assert _lesson_of("basics", "which-body") == "second-lesson"
+    assert _lesson_of("final", "final-one") is None
+    assert sync(courses).changes == 0
+
+
+def test_the_course_time_is_computed_from_lessons_and_quizzes(courses):
+    sync(courses)
+    # Lessons 4 + 3 + 5; basics quiz 6 questions, practice quiz 2; the final draws 3 (limit 20).
+    assert one(Course, slug="alpha-course").estimated_minutes == 12 + 6 + 2 + 3
+    courses.edit("alpha-course/final.yaml", "time_limit_minutes: 20", "time_limit_minutes: 2")
+    courses.edit("alpha-course/basics/second-lesson.md", "minutes: 3", "minutes: 13")
+    sync(courses)
+    assert one(Course, slug="alpha-course").estimated_minutes == 22 + 6 + 2 + 2
+
+
+def test_an_old_database_gets_its_times_and_positions_without_a_file_change(courses):
+    sync(courses)
+    alpha = one(Course, slug="alpha-course")
+    alpha.estimated_minutes, alpha.position = 0, 0     # as the migration left existing rows
+    db.session.commit()
+    counts = sync(courses)
+    assert dict(counts.updated) == {"courses": 1}
+    assert (alpha.estimated_minutes, alpha.position) == (23, 2)

@@ -2,6 +2,7 @@
 import pytest
 
 from lms.catalog import validate
+from lms.quizzes.settings import DEFAULTS
 
 A = "alpha-course"
 COURSE = f"{A}/course.yaml"
@@ -33,8 +34,15 @@ CASES = [
      [f"{COURSE}:4: 'diplomats' is not a valid audiences value (use one of: sur, rs, cso, nhri, un, all)"]),
     ("level", [(COURSE, "level: introductory", "level: expert")],
      [f"{COURSE}:5: 'level' must be one of: introductory, intermediate, advanced"]),
-    ("hours", [(COURSE, "estimated_hours: 1.5", "estimated_hours: -1")],
-     [f"{COURSE}:6: 'estimated_hours' must be a positive number"]),
+    ("order-missing", [(COURSE, "order: 2\n", "")],
+     [f"{COURSE}:1: 'order' is required"]),
+    ("order-not-positive", [(COURSE, "order: 2", "order: 0")],
+     [f"{COURSE}:6: 'order' must be a whole number above 0 (1 comes first in the catalogue)"]),
+    ("order-taken", [(COURSE, "order: 2", "order: 1")],
+     ["beta-course/course.yaml:8: order 1 is already the order of course 'alpha-course' "
+      "(courses/alpha-course/course.yaml): give each course its own"]),
+    ("hours-are-computed", [(COURSE, "order: 2\n", "order: 2\nestimated_hours: 1.5\n")],
+     [f"{COURSE}:7: 'estimated_hours' is computed now from the lessons' minutes and the quizzes: remove it"]),
     ("derived-from", [(COURSE, "derived_from: [guide]", "derived_from: [handbook]")],
      [f"{COURSE}:7: 'handbook' is not a valid derived_from value (use one of: guide, compendium, sur-training, nhri-training)"]),
     ("navigation", [(COURSE, "navigation: sequential", "navigation: random")],
@@ -50,7 +58,7 @@ CASES = [
     ("quiz-defaults", [(COURSE, "pass_mark: 60", "pass_mark: 160")],
      [f"{COURSE}:17: quiz setting 'pass_mark' must be a number from 0 to 100"]),
     ("completion", [("beta-course/course.yaml", "module_quizzes: none", "module_quizzes: some")],
-     ["beta-course/course.yaml:10: completion 'module_quizzes' must be one of: passed, none"]),
+     ["beta-course/course.yaml:9: completion 'module_quizzes' must be one of: passed, none"]),
     ("module-missing", [(COURSE, "  - practice\n", "  - practice\n  - missing-module\n")],
      [f"{COURSE}:22: module 'missing-module' has no folder missing-module/ with a module.yaml"]),
     ("module-unlisted", [(COURSE, "  - practice\n", "")],
@@ -121,8 +129,20 @@ CASES = [
     ("option-read-as-boolean", [(QUIZ, "{text: A newspaper editorial}", "{text: No}")],
      [f"{QUIZ}:21: 'text' is read as false: put the text in quotes"]),
     ("quiz-setting", [(QUIZ, "shuffle_options: false", "shufle_options: false")],
-     [f"{QUIZ}:4: unknown quiz setting 'shufle_options' (known: pass_mark, max_attempts, attempt_delay_minutes, "
-      "time_limit_minutes, shuffle_questions, shuffle_options, draw, feedback, grading, review_shows_answers)"]),
+     [f"{QUIZ}:4: unknown quiz setting 'shufle_options' (known: {', '.join(DEFAULTS)})"]),
+    ("question-lesson-unknown", [(QUIZ, "  - id: which-body\n", "  - id: which-body\n    lesson: no-such-lesson\n")],
+     [f"{QUIZ}:7: question 'which-body' names lesson 'no-such-lesson', which is not in this course"]),
+    ("question-lesson-other-course", [(f"{A}/final.yaml", "  - id: final-two\n", "  - id: final-two\n    lesson: only-lesson\n")],
+     [f"{A}/final.yaml:12: question 'final-two' names lesson 'only-lesson', which is not in this course"]),
+    ("question-lesson-empty", [(QUIZ, "  - id: experts\n", "  - id: experts\n    lesson:\n")],
+     [f"{QUIZ}:24: question 'experts': 'lesson' is empty; name a lesson slug or remove the key"]),
+    ("gift-lesson-unknown", [(f"{A}/practice/quiz.gift", "::who-recommends::", "// lesson: ghost-lesson\n::who-recommends::")],
+     [f"{A}/practice/quiz.gift:10: question 'who-recommends' names lesson 'ghost-lesson', which is not in this course"]),
+    ("gift-lesson-detached", [(f"{A}/practice/quiz.gift", "::who-recommends::", "// lesson: third-lesson\n\n::who-recommends::")],
+     [f"{A}/practice/quiz.gift:10: a '// lesson:' comment goes on the line just above its question's ::name::"]),
+    ("translation-lesson-differs", [(QUIZ, "  - id: which-body\n", "  - id: which-body\n    lesson: first-lesson\n"),
+                                    (f"{BASICS}/quiz.fr.yaml", "  - id: which-body\n", "  - id: which-body\n    lesson: second-lesson\n")],
+     [f"{BASICS}/quiz.fr.yaml:4: question 'which-body': 'lesson' must be 'first-lesson' as in English"]),
     ("quiz-no-questions", [("beta-course/only-module/quiz.yaml", None, "title: Empty\nquestions: []\n")],
      ["beta-course/only-module/quiz.yaml:2: 'questions' must be a list with at least one question"]),
     ("gift-numeric", [(f"{A}/practice/quiz.gift", "::who-recommends::", "::year:: Which year? {#2006}\n\n::who-recommends::")],
@@ -198,3 +218,17 @@ def test_checked_questions_carry_their_built_form_for_the_importer(courses):
     english = quiz.questions[0].built["data"]["options"]
     assert [o["fraction"] for o in french["data"]["options"]] == [o["fraction"] for o in english]
     assert [o["id"] for o in french["data"]["options"]] == [o["id"] for o in english]
+
+
+def test_a_question_may_name_a_lesson_of_any_module_and_a_translation_may_repeat_or_omit_it(courses):
+    courses.edit(QUIZ, "  - id: which-body\n", "  - id: which-body\n    lesson: third-lesson\n")
+    courses.edit(QUIZ, "  - id: documents\n", "  - id: documents\n    lesson: second-lesson\n")
+    courses.edit(f"{BASICS}/quiz.fr.yaml", "  - id: which-body\n", "  - id: which-body\n    lesson: third-lesson\n")
+    courses.edit(f"{A}/practice/quiz.gift", "::responses::", "// lesson: first-lesson\n::responses::")
+    courses.edit(f"{A}/final.yaml", "  - id: final-one\n", "  - id: final-one\n    lesson: first-lesson\n")
+    assert courses.problems() == []
+    tree = courses.load()
+    basics = tree.courses[0].modules["basics"].quiz()
+    assert [q.raw.get("lesson") for q in basics.questions[:3]] == ["third-lesson", "second-lesson", None]
+    practice = tree.courses[0].modules["practice"].quiz()
+    assert (practice.questions[0].raw["lesson"], practice.questions[0].lines["lesson"]) == ("first-lesson", 4)

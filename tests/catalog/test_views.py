@@ -1,17 +1,23 @@
 """Catalogue home page, course page and glossary as visitors and learners see them."""
-from lms.catalog.models import GlossaryTerm
+import re
+
+from sqlalchemy import select
+
+from lms.catalog import importer, validate
+from lms.catalog.models import Course, GlossaryTerm
 from lms.extensions import db
+from lms.learning.queries import course_state
 from tests.learning import helpers as h
 
 
 def test_the_home_page_is_the_catalogue(client, make):
     course = make.course("upr-basics", audiences=["all"])
-    course.level, course.estimated_hours = "intermediate", 2.5
+    course.level, course.estimated_minutes = "intermediate", 100
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "Create an account" in page and "Find a course" in page
     assert 'href="/courses/upr-basics"' in page and course.summary in page
-    assert "Intermediate" in page and "About 2.5 hours" in page and "2 modules" in page
+    assert "Intermediate" in page and "About 1 h 40 min" in page and "2 modules" in page
     assert course.badge["name"] in page and "1 course" in page
 
 
@@ -84,7 +90,8 @@ def test_enrolled_learners_see_states_progress_and_time_left(client, make, login
     assert 'class="state state-done">Done' in page and 'class="state state-progress">In progress' in page
     assert 'class="state state-locked">Locked' in page
     assert '<progress class="progress-bar" max="7" value="1"' in page and "14% complete" in page
-    assert "About 15 minutes of reading left." in page
+    # 3 lessons of 5 minutes, two 6-question module quizzes and a final that draws 5 questions.
+    assert "About 32 minutes of reading left." in page
     assert 'href="/courses/mine/continue">Continue' in page and "Next: Lesson 1.2" in page
     assert f'href="/courses/mine/lessons/{second.slug}"' in page
     assert 'href="/courses/mine/lessons/lesson-2-1"' not in page     # locked: no link
@@ -114,3 +121,35 @@ def test_the_glossary_page_anchors_every_term(client, make):
     page = client.get("/glossary").get_data(as_text=True)
     assert '<dt id="troika">Troika</dt>' in page and 'href="#matrix"' in page
     assert page.index("Matrix") < page.index("Troika") and "<p>Three States.</p>" in page
+
+
+def _course_time(page: str) -> list[str]:
+    return re.findall(r'<span class="course-time">([^<]*)</span>', page)
+
+
+def test_card_course_page_and_a_fresh_enrolment_tell_the_same_time(client, make, login, courses):
+    tree = courses.load()
+    assert validate.check(tree) == []
+    importer.sync(tree)
+    db.session.commit()
+    alpha = db.session.scalar(select(Course).filter_by(slug="alpha-course"))
+    # 12 minutes of lessons, quizzes of 6 and 2 questions, a final that draws 3 of its 4.
+    assert alpha.estimated_minutes == 23
+    home = client.get("/").get_data(as_text=True)
+    assert "About 23 minutes" in _course_time(home)
+    assert home.index("Beta course") < home.index("Alpha course")       # order 1, then order 2
+    user = make.user()
+    h.enrol(user, alpha)
+    login(user)
+    page = client.get("/courses/alpha-course").get_data(as_text=True)
+    assert _course_time(page) == ["About 23 minutes"]
+    assert course_state(user, alpha).minutes_left == alpha.estimated_minutes
+    assert "About 23 minutes of reading left." in page
+
+
+def test_long_courses_read_in_hours_and_minutes(client, make):
+    course = make.course("long-course")
+    course.estimated_minutes = 120
+    db.session.commit()
+    assert _course_time(client.get("/").get_data(as_text=True)) == ["About 2 h"]
+    assert _course_time(client.get("/courses/long-course").get_data(as_text=True)) == ["About 2 h"]
