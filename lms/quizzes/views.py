@@ -174,3 +174,6 @@ def result(attempt_id: int):
 @bp.get(ATTEMPT + "/review")
 def review(attempt_id: int):
     return _finished_page(attempt_id, "quizzes/review.html")
+
+
+from lms.quizzes import practice  # noqa: E402,F401  (routes on bp)
