@@ -4,28 +4,30 @@ course_state() costs three queries for any course (outline with this learner's l
 progress, quizzes with an open-attempt flag, quiz results); course_states() costs the same
 three for any number of courses.
 """
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, literal, select
 
-from lms.catalog.models import Course, Lesson, Module, Quiz
+from lms.catalog.estimates import quiz_minutes
+from lms.catalog.models import Course, Lesson, Module, Question, Quiz
 from lms.cohorts.models import CohortCourse
 from lms.core.db import utcnow
-from lms.core.markup import unsafe_url_reason
 from lms.extensions import db
 from lms.learning import permissions
 from lms.learning.models import Enrollment, LessonProgress
 from lms.learning.state import AVAILABLE, DONE, IN_PROGRESS, CourseState, Item, ModuleState, gating
+from lms.quizzes.models import FINISHED as ATTEMPT_FINISHED
 from lms.quizzes.models import IN_PROGRESS as ATTEMPT_OPEN
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.results import quiz_results
 
 __all__ = ["course_state", "course_states", "gating", "quiz_lock_reason", "load_lesson",
-           "my_learning", "current_locale"]
+           "my_learning", "current_locale", "time_on_task", "time_on_task_by_course"]
 
 
 def current_locale() -> str:
@@ -71,8 +73,11 @@ def _outline_rows(course_ids: list[int], user_id: int | None, locale: str):
 def _quiz_rows(course_ids: list[int], user_id: int | None, locale: str):
     open_attempt = (exists().where(QuizAttempt.quiz_id == Quiz.id, QuizAttempt.user_id == user_id,
                                    QuizAttempt.state == ATTEMPT_OPEN) if user_id else literal(False))
+    questions = (select(func.count(Question.id)).where(Question.quiz_id == Quiz.id, Question.archived.is_(False))
+                 .correlate(Quiz).scalar_subquery())
     return db.session.execute(
-        select(Quiz.id, Quiz.course_id, Quiz.module_id, Quiz.slug, Quiz.kind, Quiz.title,
+        select(Quiz.id, Quiz.course_id, Quiz.module_id, Quiz.slug, Quiz.kind, Quiz.title, Quiz.settings,
+               questions.label("questions"),
                _translated(Quiz.translations, locale).label("title_tr"), open_attempt.label("open_attempt"))
         .where(Quiz.course_id.in_(course_ids), Quiz.archived.is_(False))
         .order_by(Quiz.course_id, Quiz.id)
@@ -89,7 +94,7 @@ def _lesson_item(row) -> Item:
 def _quiz_item(row, result) -> Item:
     item = Item(kind="quiz", id=row.id, slug=row.slug, title=row.title_tr or row.title,
                 module_id=row.module_id, quiz_kind="final" if row.module_id is None else "module",
-                open_attempt=bool(row.open_attempt))
+                minutes=quiz_minutes(row.settings, row.questions), open_attempt=bool(row.open_attempt))
     if result is not None:
         item.score, item.attempts, item.passed = result.score, result.attempts, result.passed
     if item.passed:
@@ -193,10 +198,47 @@ def load_lesson(user, course_slug: str, lesson_slug: str) -> LessonContext | Non
     return LessonContext(row.Course, row.Enrollment, row.Lesson, row.LessonProgress, row.latest)
 
 
+ATTEMPT_CAP = timedelta(hours=2)
+
+
+def time_on_task_by_course(user_ids, course_ids) -> dict[tuple[int, int], int]:
+    """{(user_id, course_id): seconds} in two queries, for any number of learners and courses.
+
+    Time on task is the lessons' estimated reading time (LessonProgress.seconds, see
+    services) plus each finished quiz attempt's finished_at - started_at, capped at that
+    attempt's time limit (deadline - started_at), or at 2 hours when it had none, so a quiz
+    left open over lunch counts as a long attempt, not as an afternoon. Archived lessons and
+    quizzes still count: the time was spent. `user_ids` and `course_ids` may be lists or
+    SELECTs of ids (a cohort's learners). Attempt durations are summed in Python because date
+    arithmetic differs between SQLite and PostgreSQL; a learner has few attempts per course."""
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    for user_id, course_id, seconds in db.session.execute(
+            select(LessonProgress.user_id, LessonProgress.course_id, func.sum(LessonProgress.seconds))
+            .where(LessonProgress.user_id.in_(user_ids), LessonProgress.course_id.in_(course_ids))
+            .group_by(LessonProgress.user_id, LessonProgress.course_id)):
+        totals[(user_id, course_id)] += int(seconds or 0)
+    for user_id, course_id, started, finished, deadline in db.session.execute(
+            select(QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.started_at,
+                   QuizAttempt.finished_at, QuizAttempt.deadline)
+            .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.course_id.in_(course_ids),
+                   QuizAttempt.state == ATTEMPT_FINISHED, QuizAttempt.finished_at.is_not(None))):
+        cap = deadline - started if deadline is not None and deadline > started else ATTEMPT_CAP
+        spent = min(max(finished - started, timedelta(0)), cap)
+        totals[(user_id, course_id)] += int(spent.total_seconds())
+    return dict(totals)
+
+
+def time_on_task(user_ids, course_id: int) -> dict[int, int]:
+    """{user_id: seconds} on one course (see time_on_task_by_course); absent means none."""
+    return {user_id: seconds for (user_id, _course), seconds
+            in time_on_task_by_course(user_ids, [course_id]).items()}
+
+
 @dataclass
 class LearningRow:
     state: CourseState
     due_on: date | None
+    seconds: int = 0                   # time on task
 
     @property
     def course(self):
@@ -212,7 +254,7 @@ class LearningRow:
 
 
 def my_learning(user) -> list[LearningRow]:
-    """Active enrolments with their state and cohort due date: four queries in all."""
+    """Active enrolments with their state, cohort due date and time on task: six queries."""
     rows = db.session.execute(
         select(Enrollment, Course, CohortCourse.due_on)
         .join(Course, Course.id == Enrollment.course_id)
@@ -221,7 +263,8 @@ def my_learning(user) -> list[LearningRow]:
         .where(Enrollment.user_id == user.id, Enrollment.left_at.is_(None))
     ).all()
     states = course_states(user, [r.Course for r in rows], {r.Course.id: r.Enrollment for r in rows})
-    found = [LearningRow(states[r.Course.id], r.due_on) for r in rows]
+    spent = time_on_task_by_course([user.id], list(states)) if states else {}
+    found = [LearningRow(states[r.Course.id], r.due_on, spent.get((user.id, r.Course.id), 0)) for r in rows]
 
     def order(row):  # unfinished courses first, most recently active first
         activity = row.enrollment.last_activity_at or row.enrollment.enrolled_at
@@ -239,30 +282,3 @@ def recent_badges(user, limit: int = 3) -> list:
         .where(BadgeAward.user_id == user.id, BadgeAward.revoked_at.is_(None))
         .order_by(BadgeAward.issued_on.desc(), BadgeAward.id.desc()).limit(limit)
     ).all()
-
-
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
-
-
-@dataclass
-class LessonContent:
-    title: str
-    purpose: str
-    key_points: list
-    body_html: str                     # sanitised at import; the one field rendered unescaped
-    sources: list[dict]
-    missing_language: str | None       # e.g. "Français" when showing English instead
-
-
-def lesson_content(lesson, locale: str) -> LessonContent:
-    """The lesson in the learner's language, or English with the name of the missing one."""
-    tr = (lesson.translations or {}).get(locale) if locale != "en" else None
-    missing = LANGUAGE_NAMES.get(locale, locale) if locale != "en" and not (tr and tr.get("body_html")) else None
-    tr = tr if tr and tr.get("body_html") else {}
-    sources = [{"title": s.get("title") or s.get("url", ""),
-                "url": s.get("url") if s.get("url") and not unsafe_url_reason(s["url"]) else None}
-               for s in (tr.get("sources") or lesson.sources or []) if isinstance(s, dict)]
-    return LessonContent(title=tr.get("title") or lesson.title, purpose=tr.get("purpose") or lesson.purpose,
-                         key_points=tr.get("key_points") or lesson.key_points or [],
-                         body_html=tr.get("body_html") or lesson.body_html, sources=sources,
-                         missing_language=missing)

@@ -1,4 +1,4 @@
-"""Learner writes: enrolment, lesson views and completions, course completion.
+"""Learner writes: enrolment, lesson views and completions (and undoing one), course completion.
 
 Services flush, never commit; the view or command that calls them commits once. One row per
 (learner, course) and per (learner, lesson) is guaranteed by unique constraints and written
@@ -173,6 +173,31 @@ def complete_lesson(user, lesson, *, now, enforce_gating: bool = True) -> Lesson
                                   execution_options={"populate_existing": True}).one()
     enrollment.last_activity_at = now
     _complete_if_met(user, course, enrollment, now)
+    return progress
+
+
+def uncomplete_lesson(user, lesson, *, now) -> LessonProgress | None:
+    """Mark `lesson` not done for `user` (idempotent); views and time on task stay.
+
+    What the learner earned stays earned: a completed course keeps completed_at (and so its
+    badge), and items after this lesson that they already opened stay open (see
+    state.gating). Raises Locked for a lesson outside the syllabus or locked by gating (it was
+    then never done), NotEnrolled when the learner is not enrolled."""
+    enrollment = _lock_enrollment(user, lesson.course_id)
+    if enrollment is None or enrollment.left_at is not None:
+        raise NotEnrolled()
+    if lesson.archived:
+        raise Locked(_no_longer())
+    item = course_state(user, db.session.get(Course, lesson.course_id), enrollment=enrollment).lesson(lesson.id)
+    if item is None:
+        raise Locked(_no_longer())
+    if item.locked:
+        raise Locked(item.reason)
+    progress = db.session.scalars(
+        update(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
+        .values(completed_at=None, last_viewed_at=_utc(now)).returning(LessonProgress),
+        execution_options={"populate_existing": True, "synchronize_session": False}).one_or_none()
+    enrollment.last_activity_at = now
     return progress
 
 

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from lms.catalog import estimates
+
 DONE, IN_PROGRESS, AVAILABLE, LOCKED = "done", "in_progress", "available", "locked"
 DEFAULT_RULE = {"lessons": "all", "module_quizzes": "passed", "final": "passed"}
 
@@ -137,7 +139,8 @@ class CourseState:
 
     @property
     def minutes_left(self) -> int:
-        return sum(item.minutes for item in self.lessons if not item.done)
+        """Lessons and quizzes not done, by the rule behind the course's total time."""
+        return estimates.minutes_left(self.items)
 
     def lesson(self, lesson_id: int) -> Item | None:
         return next((item for item in self.lessons if item.id == lesson_id), None)
@@ -196,6 +199,9 @@ def gating(modules: list[ModuleState], final: Item | None, navigation: str) -> N
     and its quiz passed; lessons (and the quiz) inside an open module are free; the final
     assessment opens when every module is complete. free: nothing is locked.
     Items already done are never locked, so a learner can always re-read what they finished.
+    Items already opened (a lesson viewed, a quiz attempted) stay open too: marking an earlier
+    lesson not done, or a re-sync adding a lesson to an earlier module, must not shut a learner
+    out of work they had started; items they never opened lock again until the rule is met.
     """
     for module in modules:
         module.reason = None
@@ -204,13 +210,17 @@ def gating(modules: list[ModuleState], final: Item | None, navigation: str) -> N
         if navigation != "free" and previous is not None and not previous.complete:
             module.reason = _module_reason(previous)
             for item in module.items:
-                if not item.done:
+                if not _opened(item):
                     item.state, item.reason = LOCKED, module.reason
         previous = module
-    if final is not None and navigation != "free" and not final.done and not all(m.complete for m in modules):
+    if final is not None and navigation != "free" and not _opened(final) and not all(m.complete for m in modules):
         final.state, final.reason = LOCKED, _("Finish every module to unlock the final assessment")
     for module in modules:
         module.state = _module_state(module)
+
+
+def _opened(item: Item) -> bool:
+    return item.state in (DONE, IN_PROGRESS)
 
 
 def _module_state(module: ModuleState) -> str:

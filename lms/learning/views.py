@@ -1,4 +1,4 @@
-"""Learner routes: enrol, leave, read a lesson, mark it complete, continue, My learning."""
+"""Learner routes: enrol, leave, read a lesson, mark it complete or not done, continue, My learning."""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,7 +9,7 @@ from lms.core.db import utcnow, writes
 from lms.core.errors import abort_with
 from lms.core.htmx import is_htmx
 from lms.extensions import db
-from lms.learning import permissions, queries, services
+from lms.learning import content, permissions, queries, services
 
 bp = Blueprint("learning", __name__)
 
@@ -103,7 +103,7 @@ def _lesson_page(ctx, state, item, **extra) -> dict:
     locale = queries.current_locale()
     previous, following = state.neighbours(item, include_quizzes="quizzes.quiz" in current_app.view_functions)
     return {"course": ctx.course, "lesson": ctx.lesson, "state": state, "item": item,
-            "module": state.module_of(item), "content": queries.lesson_content(ctx.lesson, locale),
+            "module": state.module_of(item), "content": content.lesson_content(ctx.lesson, locale),
             "text": catalog_queries.course_text(ctx.course, locale), "previous": previous,
             "following": following, "preview": not permissions.records_progress(ctx.enrollment),
             "glossary": catalog_queries.glossary_terms(ctx.lesson.glossary or [], locale), **extra}
@@ -122,8 +122,11 @@ def complete(slug, lesson_slug):
     finished = ctx.enrollment.completed_at == now
     if not is_htmx():
         db.session.commit()
-        flash(_("Course completed. Well done!") if finished else _("Lesson marked as complete."), "success")
-        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug), 303)
+        flash(_("Lesson marked as complete."), "success")
+        # The course page opens with the badge, the certificate and the share links.
+        target = url_for("catalog.course", slug=slug) if finished else \
+            url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug)
+        return redirect(target, 303)
     state = queries.course_state(current_user, ctx.course, enrollment=ctx.enrollment)
     item = state.lesson(ctx.lesson.id)
     html = render_template("learning/_status.html", **_status(ctx, state, item, finished=finished))
@@ -131,10 +134,30 @@ def complete(slug, lesson_slug):
     return html
 
 
+@bp.post("/courses/<slug>/lessons/<lesson_slug>/not-done")
+def uncomplete(slug, lesson_slug):
+    ctx, state, item = _readable_lesson(slug, lesson_slug)
+    if not permissions.records_progress(ctx.enrollment):
+        return _refused(ctx, state, item, _("You are previewing this course; previews do not record progress."))
+    try:
+        services.uncomplete_lesson(current_user, ctx.lesson, now=utcnow())
+    except services.Locked as locked:
+        return _refused(ctx, state, item, locked.reason)
+    if not is_htmx():
+        db.session.commit()
+        flash(_("Lesson marked as not done."), "info")
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=lesson_slug), 303)
+    state = queries.course_state(current_user, ctx.course, enrollment=ctx.enrollment)
+    html = render_template("learning/_status.html", **_status(ctx, state, state.lesson(ctx.lesson.id)))
+    db.session.commit()
+    return html
+
+
 def _status(ctx, state, item, **extra) -> dict:
     previous, following = state.neighbours(item, include_quizzes="quizzes.quiz" in current_app.view_functions)
     return {"course": ctx.course, "lesson": ctx.lesson, "state": state, "item": item, "previous": previous,
-            "following": following, "preview": not permissions.records_progress(ctx.enrollment), **extra}
+            "following": following, "preview": not permissions.records_progress(ctx.enrollment),
+            "outline_oob": True, **extra}  # the fragment also refreshes the outline's marks
 
 
 def _refused(ctx, state, item, reason):

@@ -81,3 +81,77 @@ def test_learner_journey_without_javascript(nojs_page, live_server, make):
     user = make.user(name="Nadia NoScript")
     course = make.course(modules=2, lessons=3, questions=0, final=False)
     _journey(nojs_page, live_server.url, user, course, javascript=False)
+
+
+def _outline_journey(page, base, user, course, *, javascript: bool):
+    """Open the outline drawer, move with it and with Next into the module quiz, then mark a
+    lesson not done."""
+    page.goto(base + "/login")
+    _log_in(page, user)
+    page.goto(f"{base}/courses/{course.slug}/lessons/lesson-1-1")
+    outline = page.get_by_role("navigation", name="Course outline")
+    drawer = outline.locator("details")
+    assert drawer.get_attribute("open") is None                       # closed on a phone
+    assert not outline.get_by_role("link", name="Lesson 1.2").is_visible()
+    outline.get_by_text("Course outline").click()
+    assert outline.locator("[aria-current=page]").inner_text() == "Lesson 1.1"
+    assert outline.get_by_text("Finish Module 1 and pass its quiz to unlock").is_visible()
+    outline.get_by_role("link", name="Lesson 1.2").click()
+    assert page.url.endswith("/lessons/lesson-1-2")
+
+    page.get_by_role("button", name="Mark as complete").click()
+    page.get_by_text("You completed this lesson.").wait_for()
+    if javascript:                                                    # the outline followed the swap
+        page.get_by_role("navigation", name="Course outline").get_by_text("Course outline").click()
+        assert "Done" in outline.locator(".item-current").inner_text()
+    page.locator("#lesson-status a[rel=next]").click()
+    assert page.url.endswith(f"/courses/{course.slug}/quizzes/module-1")
+
+    page.goto(f"{base}/courses/{course.slug}/lessons/lesson-1-1")
+    assert _progress(page) == "2"
+    page.get_by_role("button", name="Mark as not done").click()
+    page.get_by_role("button", name="Mark as complete").wait_for()
+    if not javascript:
+        assert page.get_by_text("Lesson marked as not done.").is_visible()
+    assert _progress(page) == "1"
+    assert page.get_by_role("button", name="Mark as not done").count() == 0
+
+
+def _outline_course(make):
+    from tests.learning import helpers as h
+
+    user = make.user(name="Olga Outline")
+    course = make.course(modules=2, lessons=2, questions=2, final=False)
+    h.enrol(user, course)
+    h.complete(user, h.lessons(course, 0)[0])
+    return user, course
+
+
+def test_outline_next_and_not_done_on_a_phone(page, live_server, make):
+    errors = _watch_for_errors(page)
+    user, course = _outline_course(make)
+    _outline_journey(page, live_server.url, user, course, javascript=True)
+    assert errors == [], errors
+
+
+def test_outline_next_and_not_done_without_javascript(nojs_page, live_server, make):
+    user, course = _outline_course(make)
+    _outline_journey(nojs_page, live_server.url, user, course, javascript=False)
+
+
+def test_the_outline_is_an_open_sidebar_on_a_wide_screen(browser, live_server, make):
+    user, course = _outline_course(make)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/login")
+        _log_in(page, user)
+        page.goto(f"{live_server.url}/courses/{course.slug}/lessons/lesson-1-2")
+        outline = page.get_by_role("navigation", name="Course outline")
+        assert outline.locator("[aria-current=page]").is_visible()
+        outline.get_by_text("Course outline").click()                 # a heading here: stays open
+        assert outline.get_by_role("link", name="Lesson 1.1").is_visible()
+        lesson, sidebar = page.locator("article.lesson").bounding_box(), outline.bounding_box()
+        assert sidebar["x"] + sidebar["width"] <= lesson["x"]          # beside the lesson, not above it
+    finally:
+        context.close()

@@ -1,8 +1,11 @@
-"""The learner's course state: item states, gating reasons, percentages, next item, time left."""
+"""The learner's course state: item states, gating reasons, percentages, next item, time left,
+and time on task."""
+from datetime import timedelta
+
 from lms.catalog.models import Lesson, Module
 from lms.core.db import utcnow
 from lms.extensions import db
-from lms.learning import services
+from lms.learning import queries, services
 from lms.learning.queries import course_state, course_states, quiz_lock_reason
 from lms.quizzes.models import QuizAttempt
 from tests.learning import helpers as h
@@ -19,7 +22,8 @@ def test_a_new_learner_sees_module_one_open_and_the_rest_locked_with_reasons(mak
     assert state.final.locked and state.final.reason == "Finish every module to unlock the final assessment"
     assert (state.percent, state.total, state.done_count) == (0, 3 * 3 + 1, 0)
     assert state.next_item.slug == "lesson-1-1" and not state.started
-    assert state.minutes_left == 6 * 5
+    # Lessons of 5 minutes, 6-question module quizzes, a final that draws 5 (lms.catalog.estimates).
+    assert state.minutes_left == 6 * 5 + 3 * 6 + 5
 
 
 def test_progress_moves_item_states_percent_and_next_item(make):
@@ -32,7 +36,7 @@ def test_progress_moves_item_states_percent_and_next_item(make):
     assert [i.state for i in state.modules[0].items] == ["done", "in_progress", "available"]
     assert state.modules[0].state == "in_progress" and state.started
     assert state.next_item.slug == second.slug
-    assert state.percent == int(100 * 1 / 7) and state.minutes_left == 15
+    assert state.percent == int(100 * 1 / 7) and state.minutes_left == 3 * 5 + 2 * 6 + 5
 
     h.complete(user, second)
     state = course_state(user, course)
@@ -64,7 +68,7 @@ def test_when_every_module_is_done_the_final_opens(make):
     state = course_state(user, course)
     assert [m.state for m in state.modules] == ["done", "done"]
     assert state.final.state == "available" and state.next_item is state.final
-    assert state.minutes_left == 0
+    assert state.minutes_left == 5  # the final's 5 drawn questions
 
 
 def test_free_navigation_locks_nothing(make):
@@ -154,3 +158,67 @@ def test_course_states_cost_three_queries_for_any_number_of_courses(make, count_
         counts.append(counter.count)
         assert all(s.done_count == 2 for s in states.values())
     assert counts == [3, 3]
+
+
+def test_an_attempted_final_stays_open_when_a_module_becomes_unfinished(make):
+    user, course = make.user(), make.course(modules=1, lessons=2)
+    h.enrol(user, course)
+    h.finish_module(user, course, 0)
+    h.finish_attempt(user, h.final_quiz(course), 40)
+    h.enrol(other := make.user(), course)
+    h.finish_module(other, course, 0)
+    lesson = h.lessons(course)[0]
+    for learner in (user, other):
+        services.uncomplete_lesson(learner, lesson, now=utcnow())
+    db.session.commit()
+    assert course_state(user, course).final.state == "in_progress"       # started: stays open
+    assert quiz_lock_reason(user, h.final_quiz(course)) is None
+    assert course_state(other, course).final.reason == "Finish every module to unlock the final assessment"
+
+
+def _attempt(user, quiz, started, minutes, *, limit=None, state="finished"):
+    db.session.add(QuizAttempt(
+        user_id=user.id, quiz_id=quiz.id, course_id=quiz.course_id, state=state, started_at=started,
+        number=db.session.query(QuizAttempt).filter_by(user_id=user.id, quiz_id=quiz.id).count() + 1,
+        finished_at=started + timedelta(minutes=minutes) if state == "finished" else None,
+        deadline=started + timedelta(minutes=limit) if limit else None))
+    db.session.commit()
+
+
+def test_time_on_task_adds_reading_and_capped_quiz_time(make):
+    reader, idle, stranger = make.user(), make.user(), make.user()
+    course, other = make.course(modules=2, lessons=2), make.course(modules=1, lessons=1)
+    for user in (reader, idle, stranger):
+        h.enrol(user, course)
+    h.complete(reader, *h.lessons(course, 0))
+    for row, seconds in zip(h.progress_rows(reader), (300, 420), strict=True):
+        row.seconds = seconds
+    db.session.commit()
+    quiz, t0 = h.module_quiz(course, 0), utcnow() - timedelta(days=1)
+    _attempt(reader, quiz, t0, 12)                                  # 12 min
+    _attempt(reader, quiz, t0 + timedelta(hours=1), 45, limit=20)   # closed late: counts its 20-min limit
+    _attempt(reader, quiz, t0 + timedelta(hours=2), 300)            # no limit, left open: capped at 2 h
+    _attempt(reader, h.module_quiz(course, 1), t0, 0, state="in_progress")   # not finished: not counted
+    _attempt(reader, h.module_quiz(other, 0), t0, 30)               # another course
+    _attempt(stranger, quiz, t0, 10)
+    expected = 300 + 420 + 12 * 60 + 20 * 60 + 2 * 3600
+    assert queries.time_on_task([reader.id, idle.id], course.id) == {reader.id: expected}
+    assert queries.time_on_task_by_course([reader.id], [course.id, other.id]) == {
+        (reader.id, course.id): expected, (reader.id, other.id): 30 * 60}
+
+
+def test_time_on_task_costs_two_queries_for_any_number_of_learners(make, count_queries):
+    course = make.course(modules=1, lessons=2)
+    learners = [make.user() for _ in range(6)]
+    for user in learners:
+        h.enrol(user, course)
+        h.complete(user, *h.lessons(course))
+        h.finish_attempt(user, h.module_quiz(course, 0), 80)
+    counts, course_id = [], course.id
+    for group in (learners[:1], learners):
+        ids = [u.id for u in group]
+        with count_queries() as counter:
+            found = queries.time_on_task(ids, course_id)
+        assert set(found) == set(ids) and set(found.values()) == {300}   # the helper's 5-minute attempts
+        counts.append(counter.count)
+    assert counts == [2, 2]

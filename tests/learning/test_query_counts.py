@@ -61,7 +61,9 @@ def test_my_learning_query_count_does_not_grow_with_enrolments(app, make, login,
         client = login(user, c=app.test_client())
         with count_queries() as counter:
             page = client.get("/learning")
-        assert page.get_data(as_text=True).count('class="card learning-card"') == size
+        body = page.get_data(as_text=True)
+        assert body.count('class="card learning-card"') == size
+        assert body.count("Time on task: 5 min") == size                   # each course's quiz attempt
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
 
@@ -77,5 +79,19 @@ def test_catalogue_query_count_does_not_grow_with_the_catalogue(app, make, login
         with count_queries() as counter:
             page = client.get("/")
         assert page.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+
+
+def test_the_lesson_pages_outline_costs_no_query_per_lesson(app, make, login, count_queries):
+    counts = []
+    for modules, lessons in ((2, 1), (6, 8)):
+        user, course, lesson = _learner_in(make, modules, lessons)
+        client = login(user, c=app.test_client())
+        url = f"/courses/{course.slug}/lessons/{lesson.slug}"
+        assert client.get(url).status_code == 200
+        with count_queries() as counter:
+            page = client.get(url).get_data(as_text=True)
+        assert page.count('<li class="outline-item') == modules * (lessons + 1) + 1   # every lesson and quiz
         counts.append(counter.count)
     assert counts[0] == counts[1], counts

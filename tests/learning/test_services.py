@@ -250,3 +250,70 @@ def test_archived_lessons_leave_the_syllabus_but_keep_their_progress(make):
     assert len(h.progress_rows(user)) == 2
     with pytest.raises(services.Locked):
         services.complete_lesson(user, second, now=utcnow())
+
+
+def test_uncomplete_clears_completion_and_keeps_views_and_time(make, completions):
+    user, course = make.user(), make.course(modules=1, lessons=2, questions=0, final=False)
+    first, second = h.lessons(course)
+    services.enrol(user, course, now=utcnow())
+    t0 = utcnow()
+    services.record_view(user, first, now=t0)
+    services.complete_lesson(user, first, now=t0 + timedelta(minutes=4))
+    services.complete_lesson(user, second, now=t0 + timedelta(minutes=5))
+    assert len(completions) == 1
+    row = services.uncomplete_lesson(user, first, now=t0 + timedelta(minutes=6))
+    assert row.completed_at is None and (row.views, row.seconds) == (1, 240)
+    assert row.last_viewed_at == t0 + timedelta(minutes=6)
+    assert services.uncomplete_lesson(user, first, now=t0 + timedelta(minutes=7)).completed_at is None
+    db.session.commit()
+    enrollment = h.enrollment_of(user, course)
+    assert enrollment.completed_at == t0 + timedelta(minutes=5)            # the course stays completed
+    services.complete_lesson(user, first, now=t0 + timedelta(minutes=8))
+    services.complete_lesson(user, second, now=t0 + timedelta(minutes=8))
+    assert len(completions) == 1                                          # and is not completed twice
+
+
+def test_uncomplete_of_a_never_opened_lesson_writes_nothing(make):
+    user, course = make.user(), make.course(modules=1, lessons=2, questions=0, final=False)
+    services.enrol(user, course, now=utcnow())
+    assert services.uncomplete_lesson(user, h.lessons(course)[0], now=utcnow()) is None
+    db.session.commit()
+    assert h.progress_rows(user) == []
+
+
+def test_uncomplete_requires_enrolment_and_a_live_unlocked_lesson(make):
+    user, course = make.user(), make.course(modules=2, lessons=1)
+    first, locked = h.lessons(course)
+    with pytest.raises(services.NotEnrolled):
+        services.uncomplete_lesson(user, first, now=utcnow())
+    services.enrol(user, course, now=utcnow())
+    with pytest.raises(services.Locked, match="Finish Module 1 and pass its quiz to unlock"):
+        services.uncomplete_lesson(user, locked, now=utcnow())
+    services.complete_lesson(user, first, now=utcnow())
+    first.archived = True
+    db.session.commit()
+    with pytest.raises(services.Locked, match="no longer part of the course"):
+        services.uncomplete_lesson(user, first, now=utcnow())
+    services.leave(user, course, now=utcnow())
+    with pytest.raises(services.NotEnrolled):
+        services.uncomplete_lesson(user, first, now=utcnow())
+
+
+def test_items_already_opened_stay_open_when_an_earlier_lesson_is_undone(make):
+    from lms.learning.queries import course_state
+
+    user, course = make.user(), make.course(modules=3, lessons=2)
+    services.enrol(user, course, now=utcnow())
+    h.finish_module(user, course, 0)
+    h.finish_module(user, course, 1)
+    opened = h.lessons(course, 2)[0]
+    services.record_view(user, opened, now=utcnow())
+    services.uncomplete_lesson(user, h.lessons(course, 1)[0], now=utcnow())
+    db.session.commit()
+    state = course_state(user, course)
+    assert [i.state for i in state.modules[1].items] == ["in_progress", "done", "done"]
+    assert state.modules[2].reason == "Finish the lessons of Module 2 to unlock"
+    assert [i.state for i in state.modules[2].items] == ["in_progress", "locked", "locked"]
+    assert state.modules[2].items[1].reason == "Finish the lessons of Module 2 to unlock"
+    assert state.final.locked
+    assert state.next_item.slug == "lesson-2-1"                                      # Continue goes back there

@@ -172,9 +172,18 @@ def test_completing_the_last_lesson_says_the_course_is_complete(client, make, lo
     login(user)
     body = client.post(_lesson_url(course, "lesson-1-1") + "/complete",
                        headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "Congratulations: you have completed the course!" in body
+    assert f"Course complete — you earned {course.badge['name']}" in body and "certificate.pdf" in body
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "Course completed on" in page and "100% complete" in page
+
+
+def test_without_javascript_the_last_lesson_leads_to_the_course_page_with_the_badge(client, make, login):
+    user, course = make.user(), make.course(modules=1, lessons=1, questions=0, final=False)
+    h.enrol(user, course)
+    login(user)
+    response = client.post(_lesson_url(course, "lesson-1-1") + "/complete")
+    assert response.status_code == 303 and response.headers["Location"] == f"/courses/{course.slug}"
+    assert "Course complete — you earned" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_continue_opens_the_first_unfinished_item(client, make, login):
@@ -301,6 +310,22 @@ def test_my_learning_lists_progress_due_dates_completion_and_badges(client, make
     assert "Due on March 31, 2031" in page
     assert "Badge number 3" in page and "Badge number 1" in page and "Badge number 0" not in page
     assert page.index("Badge number 3") < page.index("Badge number 1")
+
+
+def test_my_learning_shows_time_on_task_per_course(client, make, login):
+    user, busy, untouched = make.user(), make.course(), make.course()
+    h.enrol(user, busy)
+    h.enrol(user, untouched)
+    h.complete(user, h.lessons(busy)[0])
+    h.progress_rows(user)[0].seconds = 2 * 3600 + 10 * 60
+    db.session.commit()
+    h.finish_attempt(user, h.module_quiz(busy, 0), 90)                      # a 5-minute attempt
+    login(user)
+    page = client.get("/learning").get_data(as_text=True)
+    cards = {course.title: next(c for c in page.split('class="card learning-card"')[1:] if course.title + "<" in c)
+             for course in (busy, untouched)}
+    assert "Time on task: 2 h 15 min" in cards[busy.title]
+    assert "Time on task: less than 1 min" in cards[untouched.title]
 
 
 def test_my_learning_marks_overdue_courses(client, make, login):
