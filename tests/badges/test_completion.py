@@ -77,3 +77,24 @@ def test_failing_the_final_shows_no_completion(client, make, login, smtp_server)
     result = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "Course complete" not in result and "Start a new attempt" in result
     assert smtp_server.messages == []
+
+
+def test_my_learning_keeps_each_completion_in_a_fixed_number_of_queries(app, make, login, count_queries):
+    from lms.badges import services
+    from lms.core.db import utcnow
+
+    counts = []
+    for size in (1, 4):
+        db.session.rollback()
+        learner = make.user()
+        for _ in range(size):
+            course = make.course(modules=1, lessons=1, questions=0, final=False)
+            db.session.add(Enrollment(user_id=learner.id, course_id=course.id, source="self", completed_at=utcnow()))
+            services.award_badge(learner, course, now=utcnow())
+        db.session.commit()
+        client = login(learner, c=app.test_client())
+        with count_queries() as counter:
+            page = client.get("/learning").get_data(as_text=True)
+        assert page.count("Course complete — you earned") == size and page.count("certificate.pdf") == size
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

@@ -91,7 +91,7 @@ def test_enrolled_learners_see_states_progress_and_time_left(client, make, login
     assert 'class="state state-locked">Locked' in page
     assert '<progress class="progress-bar" max="7" value="1"' in page and "14% complete" in page
     # 3 lessons of 5 minutes, two 6-question module quizzes and a final that draws 5 questions.
-    assert "About 32 minutes of reading left." in page
+    assert "About 32 minutes left, quizzes included." in page
     assert 'href="/courses/mine/continue">Continue' in page and "Next: Lesson 1.2" in page
     assert f'href="/courses/mine/lessons/{second.slug}"' in page
     assert 'href="/courses/mine/lessons/lesson-2-1"' not in page     # locked: no link
@@ -144,7 +144,7 @@ def test_card_course_page_and_a_fresh_enrolment_tell_the_same_time(client, make,
     page = client.get("/courses/alpha-course").get_data(as_text=True)
     assert _course_time(page) == ["About 23 minutes"]
     assert course_state(user, alpha).minutes_left == alpha.estimated_minutes
-    assert "About 23 minutes of reading left." in page
+    assert "About 23 minutes left, quizzes included." in page
 
 
 def test_long_courses_read_in_hours_and_minutes(client, make):
