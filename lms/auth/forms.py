@@ -9,14 +9,24 @@ LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 
 
 class PolicyPassword:
-    """Applies the password policy (length and common-password list)."""
+    """Applies the password policy (lms/auth/passwords.py). The name and e-mail address it
+    checks against come from the form's own fields, else from the form's `account`."""
 
     def __call__(self, form, field):
-        email = form.email.data if hasattr(form, "email") else ""
-        name = form.name.data if hasattr(form, "name") else ""
+        account = getattr(form, "account", None)
+        email = form.email.data if hasattr(form, "email") else getattr(account, "email", "")
+        name = form.name.data if hasattr(form, "name") else getattr(account, "name", "")
         problem = password_problem(field.data or "", email=email or "", name=name or "")
         if problem:
             raise ValidationError(problem)
+
+
+class AccountForm(FlaskForm):
+    """A form about an existing account: `account=` names it (for the password policy)."""
+
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
 
 
 def _email_field():
@@ -28,7 +38,7 @@ class RegisterForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     email = _email_field()
     password = PasswordField(_l("Password"), validators=[DataRequired(), PolicyPassword()],
-                             description=_l("At least 12 characters. A short sentence works well."))
+                             description=_l("At least 12 characters. Several unrelated words work well."))
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="en")
     organisation_text = StringField(_l("Organisation (optional)"), validators=[Length(max=200)])
 
@@ -42,7 +52,7 @@ class ForgotForm(FlaskForm):
     email = _email_field()
 
 
-class ResetForm(FlaskForm):
+class ResetForm(AccountForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), PolicyPassword()])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
@@ -64,14 +74,27 @@ def _known_zone(field) -> None:
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    organisation_text = StringField(_l("Organisation (optional)"), validators=[Length(max=200)])
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
     timezone = SelectField(_l("Time zone"), choices=_timezone_choices, validate_choice=False,
                            validators=[lambda form, field: _known_zone(field)],
                            description=_l("Dates and times are shown in this time zone."))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AccountForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     password = PasswordField(_l("New password"), validators=[DataRequired(), PolicyPassword()])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class EmailChangeForm(FlaskForm):
+    email = _email_field()
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                            description=_l("So that nobody else at this computer can take over your account."))
+
+
+class DeleteAccountForm(FlaskForm):
+    # A password field, so that a password typed here is never shown on screen.
+    confirm = PasswordField(_l("Your e-mail address or your password"),
+                            validators=[DataRequired(), Length(max=254)])

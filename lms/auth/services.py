@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from lms.auth import throttle
 from lms.auth.models import ROLES, User
-from lms.auth.passwords import hash_password, verify_password
+from lms.auth.passwords import hash_password, password_problem, verify_password
 from lms.core.db import utcnow
 from lms.extensions import db
 
@@ -44,6 +44,10 @@ def create_user(*, email: str, name: str, password: str | None, role: str = "lea
         raise AccountError(_("Unknown role."), "role")
     if find_user(email) is not None:
         raise AccountError(_("An account with this e-mail address already exists."), "email")
+    # The forms check the policy too; this catches every other way in (command line, demo seeding).
+    problem = password and password_problem(password, email=email, name=name)
+    if problem:
+        raise AccountError(problem, "password")
     user = User(email=normalise_email(email), name=name.strip(), role=role, locale=locale,
                 organisation_text=(organisation_text or "").strip() or None,
                 password_hash=hash_password(password) if password else None)
@@ -97,10 +101,13 @@ def set_password(user: User, password: str) -> None:
     end_sessions(user)
 
 
-def update_profile(user: User, *, name: str, locale: str, timezone: str | None = None) -> None:
+def update_profile(user: User, *, name: str, locale: str, timezone: str | None = None,
+                   organisation_text: str | None = None) -> None:
     user.name = name.strip()
     user.locale = locale
     user.timezone = timezone
+    if organisation_text is not None:  # "" clears it; None leaves it as it is
+        user.organisation_text = organisation_text.strip() or None
 
 
 def _serializer(salt: str = RESET_SALT) -> URLSafeTimedSerializer:

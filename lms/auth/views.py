@@ -1,18 +1,19 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from lms.auth import services
-from lms.auth.forms import (
-    ChangePasswordForm,
-    ForgotForm,
-    LoginForm,
-    ProfileForm,
-    RegisterForm,
-    ResetForm,
-)
-from lms.auth.passwords import verify_password
+from lms.auth.forms import ForgotForm, LoginForm, RegisterForm, ResetForm
 from lms.core.mail import send_mail
 from lms.core.security import public, safe_next
 from lms.extensions import db
@@ -27,6 +28,9 @@ def _home():
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
+    if current_user.is_authenticated:
+        # One person, one account: a second account would split their progress and badges.
+        return render_template("auth/already_registered.html"), 409
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -99,7 +103,7 @@ def reset(token):
         user = services.user_from_reset_token(token)
     except services.AccountError as error:
         return render_template("auth/reset_invalid.html", message=str(error)), 400
-    form = ResetForm()
+    form = ResetForm(account=user)
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         services.throttle.clear_failures(user.email)
@@ -109,31 +113,4 @@ def reset(token):
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200
 
 
-@bp.route("/account", methods=["GET", "POST"])
-def account():
-    user = current_user._get_current_object()
-    form = ProfileForm(obj=user, prefix="profile")
-    if form.validate_on_submit():
-        services.update_profile(user, name=form.name.data, locale=form.locale.data,
-                                timezone=form.timezone.data or None)
-        db.session.commit()
-        flash(_("Your details are saved."), "success")
-        return redirect(url_for("auth.account"))
-    status = 400 if form.errors else 200
-    return render_template("auth/account.html", form=form, password_form=ChangePasswordForm(prefix="pw")), status
-
-
-@bp.post("/account/password")
-def change_password():
-    user = current_user._get_current_object()
-    form = ChangePasswordForm(prefix="pw")
-    if form.validate_on_submit():
-        if verify_password(user.password_hash, form.current.data):
-            services.set_password(user, form.password.data)
-            db.session.commit()
-            login_user(user)  # this browser stays logged in; every other session ends
-            flash(_("Your password has been changed. Other devices have been logged out."), "success")
-            return redirect(url_for("auth.account"))
-        form.current.errors.append(_("Your current password is not right."))
-    profile = ProfileForm(obj=user, prefix="profile")
-    return render_template("auth/account.html", form=profile, password_form=form), 400
+from lms.auth import account_views  # noqa: E402,F401  (the account page's routes, on bp)

@@ -22,7 +22,7 @@ def welcome(token):
                                used=error.field == "used"), 400
     g.locale = session.get("locale") or user.locale  # the learner's language, unless they chose
     cohort = db.session.get(Cohort, cohort_id) if cohort_id else None
-    form = ResetForm()
+    form = ResetForm(account=user)
     if form.validate_on_submit():
         accounts.set_password(user, form.password.data)
         user.last_login_at = utcnow()

@@ -17,3 +17,10 @@ def test_users_create_refuses_a_weak_password_and_writes_nothing(runner):
                                  "--password-stdin"], input="short\n")
     assert result.exit_code != 0 and "at least 12" in result.output
     assert db.session.scalar(select(User)) is None
+
+
+def test_users_create_refuses_a_guessable_password(runner):
+    result = runner.invoke(args=["users", "create", "--email", "x@example.org", "--name", "X",
+                                 "--password-stdin"], input="password1234\n")
+    assert result.exit_code != 0 and "easy to guess" in result.output
+    assert db.session.scalar(select(User)) is None

@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -35,6 +36,43 @@ def test_register_refuses_short_and_common_passwords(client):
     common = client.post("/register", data={**GOOD, "password": "1q2w3e4r5t6y"})
     assert common.status_code == 400 and "too common" in common.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+
+
+def test_registering_while_logged_in_is_refused_and_creates_nothing(client, make, login):
+    user = make.user()
+    login(user)
+    page = client.get("/register")
+    assert page.status_code == 409
+    text = page.get_data(as_text=True)
+    assert "You already have an account" in text and 'href="/account"' in text and "My learning" in text
+    post = client.post("/register", data={"name": "Second Me", "email": "second@example.org",
+                                          "password": "a long enough phrase", "locale": "en"})
+    assert post.status_code == 409
+    assert db.session.scalar(select(User).where(User.email == "second@example.org")) is None
+
+
+@pytest.mark.parametrize("weak", ["password1234", "qwertyuiop12"])
+def test_guessable_passwords_are_refused_everywhere_a_password_is_set(client, make, login, weak):
+    response = client.post("/register", data={**GOOD, "password": weak})
+    assert response.status_code == 400 and "easy to guess" in response.get_data(as_text=True)
+    assert "four or more unrelated words" in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+    user = make.user()
+    reset = client.post(f"/reset/{services.make_reset_token(user)}", data={"password": weak, "confirm": weak})
+    assert reset.status_code == 400 and "easy to guess" in reset.get_data(as_text=True)
+    login(user)
+    change = client.post("/account/password", data={"pw-current": PASSWORD, "pw-password": weak, "pw-confirm": weak})
+    assert change.status_code == 400 and "easy to guess" in change.get_data(as_text=True)
+    other = client.application.test_client()
+    assert other.post("/login", data={"email": user.email, "password": weak}).status_code == 400
+
+
+def test_a_new_password_made_of_the_persons_name_is_refused_on_the_account_page(client, make, login):
+    user = make.user(name="Wanjiru Kamau", email="wanjiru.kamau@example.org")
+    login(user)
+    weak = "WanjiruKamau2025"
+    response = client.post("/account/password", data={"pw-current": PASSWORD, "pw-password": weak, "pw-confirm": weak})
+    assert response.status_code == 400 and "your name" in response.get_data(as_text=True)
 
 
 def test_register_ignores_a_role_field(client):
