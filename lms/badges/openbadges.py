@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from flask import current_app
 from werkzeug.routing import BuildError
 
+from lms.core.i18n import percent
+
 CONTEXT = "https://w3id.org/openbadges/v2"
 EMBLEMS = ("globe", "scales", "people", "document", "chart", "shield")
 DEFAULT_COLOUR = "#1d4ed8"
@@ -125,7 +127,7 @@ def evidence_narrative(evidence: dict) -> str:
         parts.append(f"Completed the course \"{evidence.get('course_title', '')}\" on "
                      f"{evidence['completed_at'][:10]}.")
     if evidence.get("final_score") is not None:
-        parts.append(f"Final assessment score: {evidence['final_score']:.0f}%.")
+        parts.append(f"Final assessment score: {percent(evidence['final_score'], locale='en')}.")
     if evidence.get("manual"):
         parts.append("Awarded by UPR Academy staff.")
     return " ".join(parts) or f"Course: {evidence.get('course_title', '')}."

@@ -4,6 +4,9 @@ Every text cell that a spreadsheet would read as a formula (it starts with = + -
 carriage return) is prefixed with an apostrophe, so a learner named "=HYPERLINK(...)" stays text.
 XLSX is written by openpyxl in write-only mode (rows go straight to a temporary file, so memory
 stays flat) and the file is then streamed in chunks.
+
+Numbers carry the digits the pages show (lms.core.i18n.score_value, whole_minutes): a score the
+matrix shows as 91.6 % is 91.6 in the file, never 91.7.
 """
 import csv
 import io
@@ -19,10 +22,12 @@ from sqlalchemy import select
 from lms.auth.models import User
 from lms.catalog.models import Quiz
 from lms.cohorts.models import Organisation
+from lms.core.i18n import score_value, whole_minutes
 from lms.dashboards import matrix
 from lms.dashboards.queries import LearnerRow, Structure, learner_ids
 from lms.dashboards.risks import DEFAULT_INACTIVE_DAYS, RISKS, is_overdue, risk_label
 from lms.extensions import db
+from lms.learning.queries import time_on_task
 from lms.quizzes.models import FINISHED, QuizAttempt
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,11 +72,13 @@ def matrix_rows(cohort, structure: Structure, learners: list[LearnerRow], *, due
                 inactive_days: int = DEFAULT_INACTIVE_DAYS) -> Iterator[list]:
     """A header, then one row per learner: totals, each module's state and each quiz's score."""
     counts = matrix.module_counts(cohort, structure)
+    seconds = time_on_task(learner_ids(cohort.id), structure.course.id)
     columns = matrix.module_columns(structure)
     quizzes = list(structure.quizzes.values())
     quiz_ids = list(structure.quizzes)
     yield ([_("Name"), _("E-mail"), _("Organisation"), _("Country"), _("Progress (%)"), _("Lessons completed"),
-            _("Quizzes passed"), _("Last active (UTC)"), _("Completed (UTC)"), _("Overdue"), _("At risk")]
+            _("Quizzes passed"), _("Time on task (minutes)"), _("Last active (UTC)"), _("Completed (UTC)"),
+            _("Overdue"), _("At risk")]
            + [c.title for c in columns] + [_("Score: %(quiz)s", quiz=q.title) for q in quizzes])
     # Translated once per export, not once per cell.
     states = {state: str(label) for state, (_symbol, label) in matrix.STATES.items()}
@@ -80,7 +87,8 @@ def matrix_rows(cohort, structure: Structure, learners: list[LearnerRow], *, due
     for learner in learners:
         cells = matrix.module_cells(structure, learner, counts)
         yield ([learner.name, learner.email, learner.organisation or "", learner.country or "",
-                round(learner.progress, 1), learner.lessons_done, learner.quizzes_passed, learner.last_active,
+                score_value(learner.progress, 0), learner.lessons_done, learner.quizzes_passed,
+                whole_minutes(seconds.get(learner.id, 0)), learner.last_active,
                 learner.completed_at, yes if is_overdue(learner, due_on, now) else no,
                 ", ".join(reasons[code] for code in learner.risks)]
                + [states[cell.state] for cell in cells]
@@ -88,7 +96,7 @@ def matrix_rows(cohort, structure: Structure, learners: list[LearnerRow], *, due
 
 
 def _score(result):
-    return round(result.score, 1) if result is not None and result.score is not None else None
+    return score_value(result.score) if result is not None else None
 
 
 def quiz_rows(cohort, structure: Structure) -> Iterator[list]:
@@ -109,7 +117,7 @@ def quiz_rows(cohort, structure: Structure) -> Iterator[list]:
     yes, no = _("yes"), _("no")
     for name, email, org, org_text, title, number, started, finished, score, passed in db.session.execute(query):
         yield [name, email, org or org_text or "", title, number, started, finished,
-               round(score, 1) if score is not None else None, yes if passed else no]
+               score_value(score), yes if passed else no]
 
 
 # ---- formats -----------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from lms.badges.models import BadgeAward, BadgeClass
 from lms.catalog.models import Question, Quiz
 from lms.cohorts.models import CohortMember, Reminder
+from lms.core.i18n import percent
 from lms.dashboards.queries import Assigned, Structure, structures
 from lms.extensions import db
 from lms.learning.models import Enrollment, LessonProgress
+from lms.learning.queries import time_on_task_by_course
 from lms.quizzes.models import FINISHED, QuestionResponse, QuizAttempt
 from lms.quizzes.results import quiz_results
 from lms.quizzes.types import TYPES
@@ -34,6 +36,7 @@ class CourseProgress:
     quizzes_passed: int
     quizzes: int
     completed_at: datetime | None
+    seconds: int = 0                    # time on task
 
     @property
     def percent(self) -> float:
@@ -104,6 +107,7 @@ def learner_page(cohort, learner, assigned: list[Assigned]) -> LearnerPage:
     enrolments = {e.course_id: e for e in db.session.scalars(select(Enrollment).where(
         Enrollment.user_id == learner.id, Enrollment.course_id.in_([a.course.id for a in assigned])))}
     results = quiz_results([learner.id], quiz_ids)
+    seconds = time_on_task_by_course([learner.id], [a.course.id for a in assigned])
     by_attempt: dict[int, dict[int, QuestionResponse]] = {}
     for response in responses:
         by_attempt.setdefault(response.attempt_id, {})[response.question_id] = response
@@ -118,18 +122,19 @@ def learner_page(cohort, learner, assigned: list[Assigned]) -> LearnerPage:
             view.answers = answer_rows(attempt, questions, by_attempt.get(attempt.id, {}))
         views.append(view)
     done = {p.lesson_id for p in progress if p.completed_at}
-    courses = [_course_progress(a, content[a.course.id], done, results, learner.id, enrolments.get(a.course.id))
-               for a in assigned]
+    courses = [_course_progress(a, content[a.course.id], done, results, learner.id, enrolments.get(a.course.id),
+                                seconds.get((learner.id, a.course.id), 0)) for a in assigned]
     timeline = _timeline(cohort, learner, member, content, progress, attempts, enrolments)
     return LearnerPage(member, courses, views, timeline)
 
 
-def _course_progress(assigned: Assigned, structure: Structure, done, results, user_id, enrolment):
+def _course_progress(assigned: Assigned, structure: Structure, done, results, user_id, enrolment, seconds):
     return CourseProgress(
         course=assigned.course, due_on=assigned.due_on,
         lessons_done=sum(1 for lid in structure.lessons if lid in done), lessons=len(structure.lessons),
         quizzes_passed=sum(1 for qid in structure.quizzes if results.get((user_id, qid)) and results[(user_id, qid)].passed),
-        quizzes=len(structure.quizzes), completed_at=enrolment.completed_at if enrolment else None)
+        quizzes=len(structure.quizzes), completed_at=enrolment.completed_at if enrolment else None,
+        seconds=seconds)
 
 
 def _timeline(cohort, learner, member, content, progress, attempts, enrolments) -> list[Event]:
@@ -148,8 +153,8 @@ def _timeline(cohort, learner, member, content, progress, attempts, enrolments) 
         if a.finished_at:
             outcome = _l("passed") if a.passed else _l("not passed")
             events.append(Event(a.finished_at, "quiz-passed" if a.passed else "quiz-failed", str(_l(
-                "Finished attempt %(n)s of “%(title)s”: %(score)s%% (%(outcome)s)", n=a.number, title=title,
-                score=f"{a.score or 0:.0f}", outcome=outcome))))
+                "Finished attempt %(n)s of “%(title)s”: %(score)s (%(outcome)s)", n=a.number, title=title,
+                score=percent(a.score or 0), outcome=outcome))))
     for course_id, enrolment in enrolments.items():
         if enrolment.completed_at:
             events.append(Event(enrolment.completed_at, "course-done",

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.catalog.models import Lesson
-from lms.core.i18n import translated
+from lms.core.i18n import percent, translated
 from lms.dashboards.queries import LearnerRow, QuizRollup, Structure, learner_ids
 from lms.extensions import db
 from lms.learning.models import LessonProgress
@@ -126,7 +126,7 @@ def build(cohort, structure: Structure, learners: list[LearnerRow], options: Opt
 def quiz_cell(result: QuizRollup | None) -> Cell:
     if result is None:
         return Cell(NOT_STARTED)
-    detail = f"{result.score:.0f}%" if result.score is not None else ""
+    detail = percent(result.score) if result.score is not None else ""
     if result.passed:
         return Cell(PASSED, detail)
     if result.failed_twice:

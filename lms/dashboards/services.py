@@ -56,7 +56,7 @@ def send_reminders(cohort, learners: list, *, course, due_on, reasons: dict[int,
     outcome = ReminderOutcome()
     quiet = recently_reminded(cohort, [x.id for x in learners], now)
     for learner in learners:
-        if learner.id in quiet:
+        if learner.id in quiet or not learner.active:  # a deleted or deactivated account gets no mail
             outcome.skipped.append(learner)
             continue
         codes = reasons.get(learner.id, [])

@@ -27,6 +27,7 @@ from lms.badges.services import ensure_badge_class
 from lms.catalog.models import Course, Lesson, Question, Quiz
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, Organisation
 from lms.core.db import mark_write_transaction, utcnow
+from lms.core.i18n import score_value
 from lms.dashboards.queries import Structure, structures
 from lms.dashboards.synth_learners import ORGANISATIONS, Learner, Rows, person, simulate
 from lms.extensions import db
@@ -102,7 +103,7 @@ def _badge_row(badge: BadgeClass, user_id: int, email: str, course: Course, when
     return {"user_id": user_id, "badge_class_id": badge.id, "uuid": str(uuid.uuid4()), "short_code": new_code(),
             "salt": salt, "recipient_hash": recipient_identity(email, salt), "issued_on": when, "show_name": False,
             "evidence": {"course_slug": course.slug, "course_title": course.title, "completed_at": iso(when),
-                         "final_score": round(score, 1) if score is not None else None, "manual": False}}
+                         "final_score": score_value(score), "manual": False}}
 
 
 def build_cohort(course: Course, *, learners: int, facilitator: User, now: datetime | None = None,

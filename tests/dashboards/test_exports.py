@@ -51,16 +51,19 @@ def test_matrix_csv_is_streamed_with_one_row_per_learner(client, login, exported
     assert response.data.startswith("\ufeff".encode())
     header, *rows = _csv(response)
     assert header[:5] == ["Name", "E-mail", "Organisation", "Country", "Progress (%)"]
-    assert header[11:] == ["Module 1", "Module 2", "Score: Quiz module-1", "Score: Quiz module-2"]
+    assert header[7] == "Time on task (minutes)"
+    assert header[12:] == ["Module 1", "Module 2", "Score: Quiz module-1", "Score: Quiz module-2"]
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     assert set(by_name) == {"'" + EVIL, "'+Plus Minus", "Zoë Ndiaye"}
     zoe = by_name["Zoë Ndiaye"]
-    assert zoe["Progress (%)"] == "50.0" and zoe["Lessons completed"] == "1" and zoe["Quizzes passed"] == "1"
+    assert zoe["Progress (%)"] == "50" and zoe["Lessons completed"] == "1" and zoe["Quizzes passed"] == "1"
+    assert zoe["Time on task (minutes)"] == "20"           # two finished 10-minute attempts
     assert zoe["Module 1"] == "Passed" and zoe["Module 2"] == "Not started"
-    assert zoe["Score: Quiz module-1"] == "100.0" and zoe["Overdue"] == "yes"
+    assert zoe["Score: Quiz module-1"] == "100" and zoe["Overdue"] == "yes"
     assert zoe["Last active (UTC)"] == "2026-03-01 12:00"
     evil = by_name["'" + EVIL]
     assert evil["Organisation"] == "'@SUM(A1:A9)" and evil["At risk"] == "overdue"
+    assert evil["Time on task (minutes)"] == "0"           # an attempt still open counts nothing yet
     assert by_name["'+Plus Minus"]["At risk"] == "never started, overdue"
 
 
@@ -70,8 +73,8 @@ def test_quiz_csv_lists_every_finished_attempt_of_the_cohort(client, login, expo
     header, *rows = _csv(client.get(f"/cohorts/{cohort.id}/export.csv?what=quiz"))
     assert header == ["Name", "E-mail", "Organisation", "Quiz", "Attempt", "Started (UTC)", "Finished (UTC)",
                       "Score (%)", "Passed"]
-    assert [(r[0], r[4], r[7], r[8]) for r in rows] == [("Zoë Ndiaye", "1", "50.0", "no"),
-                                                         ("Zoë Ndiaye", "2", "100.0", "yes")]
+    assert [(r[0], r[4], r[7], r[8]) for r in rows] == [("Zoë Ndiaye", "1", "50", "no"),
+                                                         ("Zoë Ndiaye", "2", "100", "yes")]
 
 
 def test_xlsx_reads_back_with_formulas_neutralised(client, login, exported):
@@ -88,7 +91,8 @@ def test_xlsx_reads_back_with_formulas_neutralised(client, login, exported):
     assert all(row[0].data_type == "s" for row in rows)        # text, never a formula
     assert cells["'" + EVIL][2].value == "'@SUM(A1:A9)"
     zoe = cells["Zoë Ndiaye"]
-    assert zoe[4].value == 50.0 and zoe[4].data_type == "n"    # numbers stay numbers
+    assert zoe[4].value == 50 and zoe[4].data_type == "n"      # numbers stay numbers
+    assert rows[0][7].value == "Time on task (minutes)" and zoe[7].value == 20 and zoe[7].data_type == "n"
     quiz = load_workbook(io.BytesIO(client.get(f"/cohorts/{cohort.id}/export.xlsx?what=quiz").data)).active
     assert [row[7].value for row in quiz.iter_rows(min_row=2)] == [50.0, 100.0]
 

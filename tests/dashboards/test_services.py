@@ -71,6 +71,15 @@ def test_reminders_are_mailed_recorded_and_audited(client, login, at_risk, smtp_
     assert "Mar 2, 2026" in page        # "last reminded" column, in the locale's date format
 
 
+def test_a_deactivated_or_deleted_account_is_not_mailed(client, login, at_risk, smtp_server):
+    cohort, course, facilitator, never, idle, busy, stranger = at_risk
+    idle.active = False
+    db.session.commit()
+    login(facilitator)
+    client.post(f"/cohorts/{cohort.id}/remind", data={"learners": [never.id, idle.id], "course": course.id, "days": 14})
+    assert [m["To"] for m in smtp_server.messages] == ["nora@example.org"]
+
+
 def test_a_second_click_within_24_hours_sends_nothing_more(client, login, at_risk, smtp_server):
     cohort, course, facilitator, never, idle, busy, stranger = at_risk
     login(facilitator)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from lms.catalog.models import Module, Question, Quiz
 from lms.cohorts.models import Reminder
 from lms.extensions import db
+from lms.learning.models import LessonProgress
 
 from .conftest import NOW
 
@@ -131,6 +132,26 @@ def test_the_learner_page_shows_each_question_the_answer_and_the_right_answer(cl
     timeline = re.findall(r'<li class="event-([\w-]+)">', html)
     assert timeline == ["reminder", "quiz-failed", "quiz", "lesson-done", "lesson", "joined"]
     assert "50%" in html   # the attempt's score
+    marks = re.findall(r'<td class="num"><span aria-hidden="true">.</span>\s*([^<]*?)</td>', html)
+    assert marks == ["0%", "100%"]   # as the learner's own result page shows them
+
+
+def test_the_learner_page_shows_time_on_task_per_course(client, login, make, dash, frozen):
+    course, other = make.course(modules=1, lessons=1, questions=2, final=False), make.course()
+    facilitator = make.user(role="facilitator")
+    cohort = dash.cohort(course, facilitator=facilitator, extra_courses=[other])
+    learner = dash.learner(cohort)
+    dash.lesson(learner, _first_lesson(course))
+    progress = db.session.scalar(select(LessonProgress).where(LessonProgress.user_id == learner.id))
+    progress.seconds = 25 * 60
+    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id))
+    questions = db.session.scalars(select(Question).where(Question.quiz_id == quiz.id)).all()
+    dash.attempt(learner, quiz, dict.fromkeys(questions, 1.0))          # ten minutes
+    login(facilitator)
+    html = client.get(f"/cohorts/{cohort.id}/learners/{learner.id}").get_data(as_text=True)
+    assert "<th scope=\"col\">Time on task</th>" in html
+    times = re.findall(r'<td class="num time-on-task">([^<]*)</td>', html)
+    assert sorted(times) == ["35 min", "less than 1 min"]                # this course, and the other one
 
 
 @pytest.fixture
