@@ -44,7 +44,14 @@
       });
     });
   }
-  // Copy-to-clipboard buttons: <button data-copy="text">.
+  // Copy-to-clipboard buttons: <button data-copy="text" hidden>, shown only where they can work
+  // (without JavaScript the share link printed beside them is there to copy).
+  function revealCopyButtons() {
+    if (!navigator.clipboard) { return; }
+    document.querySelectorAll("[data-copy][hidden]").forEach(function (button) { button.hidden = false; });
+  }
+  revealCopyButtons();
+  document.addEventListener("htmx:afterSwap", revealCopyButtons);
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button || !navigator.clipboard) { return; }
