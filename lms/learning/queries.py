@@ -274,11 +274,13 @@ def my_learning(user) -> list[LearningRow]:
 
 
 def recent_badges(user, limit: int = 3) -> list:
-    """The learner's newest badges (read-only look at the badges tables)."""
+    """The learner's newest badges as (award, badge class, course), the course for the badge's
+    name in the page's language (read-only look at the badges tables)."""
     from lms.badges.models import BadgeAward, BadgeClass
 
     return db.session.execute(
-        select(BadgeAward, BadgeClass).join(BadgeClass, BadgeClass.id == BadgeAward.badge_class_id)
+        select(BadgeAward, BadgeClass, Course).join(BadgeClass, BadgeClass.id == BadgeAward.badge_class_id)
+        .join(Course, Course.id == BadgeClass.course_id)
         .where(BadgeAward.user_id == user.id, BadgeAward.revoked_at.is_(None))
         .order_by(BadgeAward.issued_on.desc(), BadgeAward.id.desc()).limit(limit)
     ).all()

@@ -98,3 +98,17 @@ def test_my_learning_keeps_each_completion_in_a_fixed_number_of_queries(app, mak
         assert page.count("Course complete — you earned") == size and page.count("certificate.pdf") == size
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_recent_badges_on_my_learning_are_named_in_the_page_language(client, make, login):
+    from lms.badges import services
+    from lms.core.db import utcnow
+
+    course = make.course(modules=1, lessons=1, questions=0, final=False)
+    course.translations = {"es": {"title": "Curso", "badge_name": "Insignia en español"}}
+    learner = make.user(locale="es")
+    services.award_badge(learner, course, now=utcnow())
+    db.session.commit()
+    login(learner)
+    page = client.get("/learning").get_data(as_text=True)
+    assert '<span class="badge-pill">Insignia en español</span>' in page and course.badge["name"] not in page

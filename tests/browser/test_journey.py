@@ -44,8 +44,9 @@ def served(tmp_path):
         _wait_for(origin + "/healthz", process, log)
         yield origin, Path(log.name), create_engine(env["DATABASE_URL"])
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(10)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(10)
         log.close()
 
 
