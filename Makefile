@@ -24,6 +24,8 @@ run: catalogues
 	$(FLASK) db upgrade
 	$(FLASK) courses sync
 	$(FLASK) demo seed
+	@# The mail worker (outbox, scheduled jobs) runs beside the web server and stops with it.
+	PORT=$(PORT) $(FLASK) mail work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PORT=$(PORT) $(FLASK) run --port $(PORT)
 
 test: catalogues

@@ -15,6 +15,12 @@ def create_app(config: dict | None = None) -> Flask:
                 instance_path=str(settings.INSTANCE))
     app.config.update(settings.load())
     app.config.update(config or {})
+    if app.config.get("PROXY_FIX_X_FOR"):
+        # Behind a reverse proxy: request.remote_addr becomes the client's address, which login
+        # throttling and the security log count by.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
     logging.basicConfig(level=logging.INFO)
     # Ids in URLs are database integers: a larger number is simply not found (404), not a 500.
     app.url_map.converters["int"] = _DatabaseInt
@@ -43,8 +49,12 @@ def _init_extensions(app: Flask) -> None:
     i18n.register(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
-    login_manager.user_loader(_load_user)
+    # "basic": a phone moving from Wi-Fi to mobile data stays logged in; the session's epoch,
+    # id and limits (lms/auth/sessions.py) are what end copied or forgotten sessions.
+    login_manager.session_protection = "basic"
+    from lms.auth import sessions
+
+    login_manager.user_loader(sessions.load_user)
     from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please log in to see this page.")
@@ -66,20 +76,26 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, auth_bp, catalog_bp, learning_bp, quizzes_bp, cohorts_bp,
                       dashboards_bp, badges_bp, users_cli, demo_cli):
         app.register_blueprint(blueprint)
-    for feature in ("catalog", "quizzes", "cohorts", "badges"):
+    for feature in ("core", "catalog", "quizzes", "cohorts", "badges"):
         # Each feature's `flask <feature> ...` commands, once it has any.
         if importlib.util.find_spec(f"lms.{feature}.cli"):
             app.register_blueprint(importlib.import_module(f"lms.{feature}.cli").bp)
 
 
 def _register_hooks(app: Flask) -> None:
-    from lms.core import errors, security, static
+    from lms.core import errors, security, security_log, static
 
+    app.request_class = security.LimitedRequest  # small bodies except on upload views
+    app.before_request(security.refuse_nul_bytes)
+    from lms.auth.sessions import enforce_limits
+
+    app.before_request(enforce_limits)  # before require_login: an expired session is logged out
     app.before_request(security.require_login)
     if not app.config["PRODUCTION"]:
         app.before_request(security.warn_on_foreign_origin)
     app.after_request(security.set_security_headers)
     errors.register(app)
+    security_log.init_app(app)
     static.register(app)
     for feature in ("learning", "badges", "cohorts"):
         # Signal listeners (lms/core/signals.py) connect when their module is imported.
@@ -94,15 +110,3 @@ def _register_hooks(app: Flask) -> None:
         from lms.core.i18n import select_locale
 
         return {"languages": app.config["LANGUAGES"], "current_locale": select_locale()}
-
-
-def _load_user(user_id: str):
-    from lms.auth.models import User
-
-    ident, _, epoch = user_id.partition(":")
-    if not ident.isdigit() or not epoch.isdigit():
-        return None
-    user = db.session.get(User, int(ident))
-    if user is None or user.session_epoch != int(epoch) or not user.active:
-        return None
-    return user

@@ -15,6 +15,11 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 def _dev_secret_key() -> str:
     """A development key generated once into instance/ so sessions survive restarts."""
     INSTANCE.mkdir(exist_ok=True)
@@ -62,13 +67,20 @@ def load() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "UPR Academy <no-reply@localhost>"),
+        # Without MAIL_SERVER, the worker writes each message here as an .eml file.
+        "MAIL_DIR": os.environ.get("MAIL_DIR") or str(INSTANCE / "mail"),
+        # How long a worker holds the messages it claimed; a killed worker's are retried after it.
+        "MAIL_LEASE_SECONDS": int(os.environ.get("MAIL_LEASE_SECONDS") or 300),
         "ISSUER_NAME": os.environ.get("ISSUER_NAME", "UPR Academy"),
         "ISSUER_EMAIL": os.environ.get("ISSUER_EMAIL", "badges@upr-academy.example"),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "upr-demo-password-2026"),
-        # Uploads (CSV enrolment, baked badge images) are small; refuse anything bigger.
-        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # A form is small (a quiz of 40 full-length short answers, in any script, is under 200 KB);
+        # only views marked @allows_upload (CSV enrolment, badge images) take MAX_UPLOAD_LENGTH.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 256 * 1024),
+        "MAX_UPLOAD_LENGTH": _int("MAX_UPLOAD_LENGTH", 5 * 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
-        "MAX_FORM_PARTS": 1000,
+        "MAX_FORM_PARTS": 1000,             # fields per form, URL-encoded or multipart
+        "SECURITY_LOG": os.environ.get("SECURITY_LOG") or None,
         "TRUSTED_HOSTS": trusted or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -76,13 +88,27 @@ def load() -> dict:
         "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_NAME": "__Host-remember" if production else "remember_token",
+        # Session limits (lms/auth/sessions.py), enforced on the server from signed timestamps.
+        "LEARNER_IDLE_MINUTES": _int("LEARNER_IDLE_MINUTES", 8 * 60),
+        "LEARNER_SESSION_DAYS": _int("LEARNER_SESSION_DAYS", 30),
+        "STAFF_IDLE_MINUTES": _int("STAFF_IDLE_MINUTES", 30),
+        "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 12),
+        # Reverse proxies in front of the app that set X-Forwarded-For (0: none). Login throttling
+        # counts per client address, so behind a proxy this must be right.
+        "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Static files carry a content hash in their URL, so browsers may keep them a year.
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
         "LANGUAGES": ["en", "fr", "es"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
-        "LOGIN_MAX_FAILURES": 5,
+        # Login throttling (lms/auth/throttle.py): attempts per (account, client), failures per
+        # client and per account, in a window of LOGIN_FAILURE_WINDOW seconds.
+        "LOGIN_LIMIT_ACCOUNT_CLIENT": _int("LOGIN_LIMIT_ACCOUNT_CLIENT", 5),
+        "LOGIN_LIMIT_CLIENT": _int("LOGIN_LIMIT_CLIENT", 50),
+        "LOGIN_LIMIT_ACCOUNT": _int("LOGIN_LIMIT_ACCOUNT", 100),
         "LOGIN_FAILURE_WINDOW": 15 * 60,
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
         "INVITATION_MAX_AGE": 7 * 24 * 60 * 60,

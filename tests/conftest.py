@@ -3,6 +3,7 @@ TEST_DATABASE_URL (PostgreSQL in CI). Tables are created once per worker and emp
 after every test, which keeps the suite fast on both engines."""
 import os
 import re
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -52,6 +53,7 @@ def _app(database_url, tmp_path_factory):
         "MAIL_SERVER": None,
         "REDIS_URL": None,
         "BASE_URL": "http://localhost",
+        "MAIL_DIR": str(tmp_path_factory.mktemp("mail")),
         "SERVER_NAME": None,
     })
     app.test_client_class = IsolatedClient
@@ -172,11 +174,26 @@ def smtp_server(app):
     from aiosmtpd.controller import Controller
 
     class Handler:
+        """`.messages` first runs the mail worker once, as `flask mail work` would, so a test
+        reads what the outbox delivers; `.received` is what arrived, without delivering."""
+
         def __init__(self):
-            self.messages = []
+            self.received = []
+            self.owner = threading.get_ident()
+
+        @property
+        def messages(self):
+            from lms.core.outbox import deliver_due
+
+            # The SMTP server's own thread looks its handler's attributes over: only the test
+            # (or the live server's threads) run the worker.
+            if threading.get_ident() != controller_thread[0]:
+                with app.app_context():
+                    deliver_due()
+            return self.received
 
         async def handle_DATA(self, server, session, envelope):
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            self.received.append(message_from_bytes(envelope.content, policy=policy.default))
             return "250 OK"
 
     import socket
@@ -184,9 +201,11 @@ def smtp_server(app):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    controller_thread = [None]
     handler = Handler()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
+    controller_thread[0] = controller._thread.ident
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     try:
         yield handler

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
 
-from lms.auth.models import LoginFailure, User
+from lms.auth.models import User
 from lms.extensions import db
 
 FORMAT_VERSION = 1
@@ -30,9 +30,18 @@ def collect(user: User) -> dict[str, list[dict]]:
         "badges": _badges(user),
         "reminders": _reminders(user),
         "audit_events": _audit(user),
-        "failed_logins": [{"at": at} for at in db.session.scalars(
-            select(LoginFailure.at).where(LoginFailure.key == user.email).order_by(LoginFailure.at))],
+        "failed_logins": _failed_logins(user),
     }
+
+
+def _failed_logins(user: User) -> list[dict]:
+    """The login counters about the account still in their window: per device address, and
+    ("all devices") for the account as a whole."""
+    from lms.auth import throttle
+    from lms.core.db import utcnow
+
+    return [{"client": row["client"] or "all devices", "failed_attempts": row["count"],
+             "counted_until": row["until"]} for row in throttle.counts_for(user.email, now=utcnow())]
 
 
 def _account(user: User) -> dict:
@@ -209,5 +218,5 @@ _EMPTY_HEADERS = {
                "award_reason", "code", "show_name", "verify_url", "evidence"],
     "reminders": ["cohort", "sent_at", "reasons"],
     "audit_events": ["at", "action", "target_type", "target_id", "by", "details"],
-    "failed_logins": ["at"],
+    "failed_logins": ["client", "failed_attempts", "counted_until"],
 }

@@ -2,13 +2,13 @@
 Routes on the auth blueprint; everything here is about the logged-in person only."""
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
-from lms.auth import account_data, email_change, erasure, services
+from lms.auth import account_data, email_change, erasure, services, sessions
 from lms.auth.forms import ChangePasswordForm, DeleteAccountForm, EmailChangeForm, ProfileForm
-from lms.auth.passwords import verify_password
+from lms.auth.passwords import hash_password, verify_password
 from lms.auth.views import bp
-from lms.core.db import utcnow, writes
+from lms.core.db import reads_first, release_connection, utcnow, write_transaction, writes
 from lms.core.security import public
 from lms.extensions import db
 
@@ -40,14 +40,18 @@ def account():
 
 
 @bp.post("/account/password")
+@reads_first
 def change_password():
     user = _me()
     form = ChangePasswordForm(prefix="pw", account=user)
     if form.validate_on_submit():
+        # Checking the old password and hashing the new one are slow: both before the write lock.
+        release_connection()
         if verify_password(user.password_hash, form.current.data):
-            services.set_password(user, form.password.data)
-            db.session.commit()
-            login_user(user)  # this browser stays logged in; every other session ends
+            hashed = hash_password(form.password.data)
+            with write_transaction():
+                services.set_password_hash(user, hashed)
+            login_user(user)  # this browser stays logged in, in the same session; every other ends
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("auth.account"))
         form.current.errors.append(_("Your current password is not right."))
@@ -55,23 +59,35 @@ def change_password():
 
 
 @bp.post("/account/email")
+@reads_first
 def change_email():
     user = _me()
     form = EmailChangeForm(prefix="email")
     if form.validate_on_submit():
-        problem = email_change.address_problem(user, form.email.data)
-        if not verify_password(user.password_hash, form.current.data):
+        release_connection()
+        if not verify_password(user.password_hash, form.current.data):  # slow: before the write lock
             form.current.errors.append(_("Your current password is not right."))
-        elif problem:
-            form.email.errors.append(problem)
-        elif not email_change.send_change_mails(user, form.email.data):
-            form.email.errors.append(_("We could not send the confirmation mail just now. Nothing has "
-                                       "changed; please try again in a few minutes."))
-        else:
+            return _page(400, email_form=form)
+        with write_transaction():
+            problem = email_change.address_problem(user, form.email.data)
+            if not problem:
+                email_change.send_change_mails(user, form.email.data)
+        if not problem:
             flash(_("We have sent a link to %(address)s. Your address changes when you open it "
                     "(within 24 hours).", address=services.normalise_email(form.email.data)), "info")
             return redirect(url_for("auth.account"))
+        form.email.errors.append(problem)
     return _page(400, email_form=form)
+
+
+@bp.post("/account/logout-everywhere")
+def logout_everywhere():
+    """Every session of the account ends, this browser's too (after a lost phone, say)."""
+    services.end_sessions(_me())
+    db.session.commit()
+    sessions.end()
+    flash(_("You are logged out on every device, this one included."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.get("/account/email/<token>")
@@ -110,16 +126,21 @@ def download_data(fmt):
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
+@reads_first
 def delete_account():
     user = _me()
     form = DeleteAccountForm()
     if erasure.is_last_admin(user):
         return render_template("auth/delete.html", form=form, last_admin=True), 409
     if form.validate_on_submit():
-        if erasure.confirms(user, form.confirm.data):
-            erasure.delete_account(user, now=utcnow())
-            db.session.commit()
-            logout_user()
+        release_connection()
+        if erasure.confirms(user, form.confirm.data):  # may check the password: before the write lock
+            try:
+                with write_transaction():
+                    erasure.delete_account(user, now=utcnow())
+            except services.AccountError:  # another admin deleted theirs meanwhile
+                return render_template("auth/delete.html", form=form, last_admin=True), 409
+            sessions.end()
             flash(_("Your account has been deleted and you are logged out. Your name and e-mail "
                     "address are no longer stored; your badges have been revoked."), "success")
             return redirect(url_for("core.home"))

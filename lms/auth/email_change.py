@@ -6,7 +6,6 @@ so a link asked for before that stops working; applying the change bumps it too,
 works once.
 """
 import logging
-import smtplib
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -17,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.auth import services
 from lms.auth.models import User
 from lms.core import audit
-from lms.core.mail import send_mail
+from lms.core.mail import queue_mail
 from lms.extensions import db
 
 log = logging.getLogger(__name__)
@@ -58,8 +57,8 @@ def make_token(user: User, new_email: str) -> str:
 
 
 def send_change_mails(user: User, new_email: str) -> bool:
-    """The confirmation link to the new address, a notice to the old one, in the user's language.
-    False when the confirmation could not be sent (then the notice is not sent either)."""
+    """The confirmation link to the new address, a notice to the old one, in the user's language,
+    both in the outbox (the caller commits). True: kept for callers that once had to check."""
     new_email = services.normalise_email(new_email)
     link = current_app.config["BASE_URL"] + url_for("auth.confirm_email", token=make_token(user, new_email))
     hours = _max_age() // 3600
@@ -69,15 +68,8 @@ def send_change_mails(user: User, new_email: str) -> bool:
         notice = (_("Your UPR Academy e-mail address is being changed"),
                   render_template("auth/email_notice_mail.txt", user=user, new_email=new_email,
                                   forgot=current_app.config["BASE_URL"] + url_for("auth.forgot")))
-    try:
-        send_mail(new_email, *confirm)
-    except (smtplib.SMTPException, OSError):
-        log.exception("e-mail change confirmation for user %s not sent", user.id)
-        return False
-    try:
-        send_mail(user.email, *notice)
-    except (smtplib.SMTPException, OSError):  # the change still needs the new address's click
-        log.exception("e-mail change notice for user %s not sent", user.id)
+    queue_mail(new_email, *confirm, kind="email_change")
+    queue_mail(user.email, *notice, kind="email_change_notice")
     return True
 
 

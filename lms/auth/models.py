@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, func
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.db import utcnow
@@ -24,8 +24,8 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str | None] = mapped_column(String(64))
     organisation_text: Mapped[str | None] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
-    # Bumped on logout and password change; part of the session's user id, so any copied
-    # cookie that carries an older epoch stops working.
+    # Bumped by "Log out everywhere", a password change and a role change; part of every session's
+    # identity (lms/auth/sessions.py), so any cookie that carries an older epoch stops working.
     session_epoch: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
@@ -48,12 +48,29 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class LoginFailure(db.Model):
-    """Failed logins per account, shared by every worker through the database."""
+class LoginCounter(db.Model):
+    """Login attempts counted in a fixed window, shared by every worker through the database.
 
-    __tablename__ = "login_failure"
-    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+    One row per (account, client) pair, per client (account "") and per account (client "").
+    Rows are updated in place with an atomic upsert, so parallel attempts never read a stale
+    count; a row whose window has ended starts again at 1.
+    """
+
+    __tablename__ = "login_counter"
+    __table_args__ = (UniqueConstraint("account", "client"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(254))
-    at: Mapped[datetime]
+    account: Mapped[str] = mapped_column(String(254))
+    client: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RevokedSession(db.Model):
+    """Sessions ended by "Log out" on one device. A copied cookie of such a session stops
+    working; the row can go once the session would have expired anyway."""
+
+    __tablename__ = "revoked_session"
+
+    sid: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -4,12 +4,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lms.auth import throttle
-from lms.auth.models import ROLES, User
+from lms.auth.models import ROLES, RevokedSession, User
 from lms.auth.passwords import hash_password, password_problem, verify_password
-from lms.core.db import utcnow
 from lms.extensions import db
 
 RESET_SALT = "password-reset"
@@ -24,10 +23,6 @@ class AccountError(Exception):
         self.field = field
 
 
-class LoginThrottled(AccountError):
-    pass
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -37,7 +32,10 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(*, email: str, name: str, password: str | None, role: str = "learner",
-                locale: str = "en", organisation_text: str | None = None) -> User:
+                locale: str = "en", organisation_text: str | None = None,
+                password_hash: str | None = None) -> User:
+    """A new account. Views pass `password_hash` (hashed before their write transaction, the
+    form having applied the policy) and password=None; other callers pass the password."""
     from flask_babel import gettext as _
 
     if role not in ROLES:
@@ -50,7 +48,7 @@ def create_user(*, email: str, name: str, password: str | None, role: str = "lea
         raise AccountError(problem, "password")
     user = User(email=normalise_email(email), name=name.strip(), role=role, locale=locale,
                 organisation_text=(organisation_text or "").strip() or None,
-                password_hash=hash_password(password) if password else None)
+                password_hash=password_hash or (hash_password(password) if password else None))
     db.session.add(user)
     db.session.flush()
     return user
@@ -67,37 +65,75 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
+@dataclass(frozen=True)
+class PasswordCheck:
+    """The account a login names (if any), its stored hash, and whether the password matched."""
+
+    user_id: int | None
+    checked_hash: str | None
+    correct: bool = False
+
+
+def login_account(email: str) -> PasswordCheck:
+    """The account and hash a login will check: read quickly, checked later without the database."""
+    row = db.session.execute(select(User.id, User.password_hash)
+                             .where(User.email == normalise_email(email))).first()
+    return PasswordCheck(row[0], row[1]) if row is not None else PasswordCheck(None, None)
+
+
+def check_password(found: PasswordCheck, password: str) -> PasswordCheck:
+    """Slow (~100 ms of CPU) and without the database: call it outside any transaction, so it
+    holds neither the write lock nor a pooled connection. An unknown address or an account
+    without a password costs the same time as a wrong password."""
+    matched = verify_password(found.checked_hash or _dummy_hash(), password)
+    return PasswordCheck(found.user_id, found.checked_hash, bool(found.checked_hash) and matched)
+
+
 @dataclass
 class LoginResult:
     user: User | None
-    throttled: bool = False
+    refused: str | None = None  # a throttle.Gate's reason, or "deactivated"
+    retry_after: int = 0
 
 
-def authenticate(email: str, password: str, *, now=None) -> LoginResult:
-    """Check a login. Failures are recorded; the caller commits either way."""
-    now = now or utcnow()
-    if throttle.is_throttled(email, now=now):
-        return LoginResult(None, throttled=True)
-    user = find_user(email)
-    if user is None or not user.active:
-        verify_password(_dummy_hash(), password)
-        throttle.record_failure(email, now=now)
+def finish_login(check: PasswordCheck, email: str, client: str, *, now) -> LoginResult:
+    """The short write after check_password(): count the failure, or record the login. A
+    deactivated account is told so, but only once the password was right."""
+    user = db.session.get(User, check.user_id) if check.user_id is not None else None
+    # Compared with the hash that was checked: a password changed meanwhile does not log in.
+    if user is None or not check.correct or user.password_hash != check.checked_hash:
+        throttle.record_failure(email, client, now=now)
         return LoginResult(None)
-    if not verify_password(user.password_hash, password):
-        throttle.record_failure(email, now=now)
-        return LoginResult(None)
-    throttle.clear_failures(email)
+    throttle.record_success(email, client)
+    if not user.active:
+        return LoginResult(None, refused="deactivated")
     user.last_login_at = now
     return LoginResult(user)
 
 
 def end_sessions(user: User) -> None:
-    """Invalidate every session cookie issued to this user so far."""
+    """Invalidate every session cookie issued to this user so far ("Log out everywhere")."""
     user.session_epoch += 1
 
 
+def revoke_session(sid: str, *, expires_at, now) -> None:
+    """End one session ("Log out" on one device): a copy of its cookie stops working too.
+    Revocations past their session's end are forgotten on the way."""
+    expired = (select(RevokedSession.sid).where(RevokedSession.expires_at <= now)
+               .limit(200).with_for_update(skip_locked=True))
+    db.session.execute(delete(RevokedSession).where(RevokedSession.sid.in_(expired.scalar_subquery())))
+    # A double click logs out twice: the second insert finds the row and does nothing.
+    db.session.execute(throttle.dialect_insert()(RevokedSession).values(sid=sid, expires_at=expires_at)
+                       .on_conflict_do_nothing(index_elements=["sid"]))
+
+
 def set_password(user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
+    set_password_hash(user, hash_password(password))
+
+
+def set_password_hash(user: User, password_hash: str) -> None:
+    """Views hash the new password before their write transaction and store it with this."""
+    user.password_hash = password_hash
     end_sessions(user)
 
 

@@ -9,7 +9,7 @@ from lms.badges.display import award_links
 from lms.badges.models import BadgeAward, BadgeClass
 from lms.catalog.models import Course
 from lms.catalog.queries import course_text
-from lms.core.mail import send_after_commit
+from lms.core.mail import queue_mail
 from lms.extensions import db
 from lms.learning.models import Enrollment
 
@@ -47,7 +47,7 @@ def completion_card(user, course) -> dict | None:
 
 
 def mail_completion(user, course: Course, award: BadgeAward) -> None:
-    """The completion e-mail, in the learner's language, sent when the award commits."""
+    """The completion e-mail, in the learner's language, in the outbox with the award."""
     with force_locale(user.locale or "en"):
         name = course_text(course, user.locale or "en").badge_name or course.title
         links = award_links(award, name)
@@ -56,4 +56,4 @@ def mail_completion(user, course: Course, award: BadgeAward) -> None:
         body = render_template("badges/completion_mail.txt", user=user, course_title=title, badge=name,
                                links=links, issuer=current_app.config["ISSUER_NAME"],
                                certificate=links["certificate"], badges_page=links["mine"])
-    send_after_commit(db.session(), user.email, subject, body)
+    queue_mail(user.email, subject, body, kind="completion")

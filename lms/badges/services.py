@@ -16,7 +16,7 @@ from lms.badges.codes import new_code
 from lms.badges.models import BadgeAward, BadgeClass
 from lms.badges.openbadges import badge_fields, iso, recipient_identity
 from lms.catalog.models import Course, Quiz
-from lms.core import audit
+from lms.core import audit, security_log
 from lms.core.i18n import score_value
 from lms.extensions import db
 from lms.learning.models import Enrollment
@@ -98,6 +98,8 @@ def award_badge(user, course: Course, *, now: datetime, awarded_by=None, reason:
             continue  # a short-code collision: draw another code
         audit.record(awarded_by, "badge.awarded", award, course=course.slug, user_id=user.id,
                      reason=reason, manual=manual)
+        security_log.after_commit(db.session, "badge.awarded", "success", user=awarded_by or user,
+                                  target_user_id=user.id, badge_uuid=award.uuid, course=course.slug, manual=manual)
         return award, True
     raise RuntimeError("could not allocate a unique badge code")
 
@@ -127,6 +129,8 @@ def award_manually(admin, user, course: Course, *, reason: str, now: datetime) -
         existing.revoked_at = existing.revocation_reason = existing.revoked_by_id = None
         existing.awarded_by_id, existing.award_reason = getattr(admin, "id", None), reason
         audit.record(admin, "badge.reinstated", existing, course=course.slug, user_id=user.id, reason=reason)
+        security_log.after_commit(db.session, "badge.reinstated", "success", user=admin, target_user_id=user.id,
+                                  badge_uuid=existing.uuid, course=course.slug)
         return existing
     award, _created = award_badge(user, course, now=now, awarded_by=admin, reason=reason, manual=True)
     return award
@@ -142,6 +146,8 @@ def revoke_badge(admin, award: BadgeAward, *, reason: str, now: datetime) -> Bad
     award.revocation_reason = reason
     award.revoked_by_id = getattr(admin, "id", None)
     audit.record(admin, "badge.revoked", award, reason=reason, user_id=award.user_id)
+    security_log.after_commit(db.session, "badge.revoked", "success", user=admin, target_user_id=award.user_id,
+                              badge_uuid=award.uuid)
     return award
 
 

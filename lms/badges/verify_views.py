@@ -10,7 +10,7 @@ from lms.badges.forms import EmailMatchForm, VerifyForm
 from lms.badges.verification import Outcome, email_matches, from_code, from_image, from_text
 from lms.badges.views import bp
 from lms.core.htmx import is_htmx
-from lms.core.security import public
+from lms.core.security import allows_upload, public
 
 
 def render_outcome(outcome: Outcome, status: int | None = None, *, form=None, email_form=None, match=None,
@@ -34,6 +34,7 @@ def render_outcome(outcome: Outcome, status: int | None = None, *, form=None, em
 
 @bp.route("/verify", methods=["GET", "POST"])
 @public
+@allows_upload
 def verify_form():
     if request.method == "GET" and "q" in request.args:
         typed = request.args["q"][:500]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lms.catalog import gift
+from lms.catalog import files, gift
 from lms.catalog.yamlines import LineDict, LineList, Problem, Problems, parse_yaml
 
 __all__ = ["LineDict", "LineList", "Problem", "Problems", "load", "parse_yaml"]
@@ -105,11 +105,14 @@ class Reader:
     def __init__(self, root: Path, display: str):
         self.root, self.display = root, display
         self.problems = Problems()
+        self.refused: set[Path] = set()  # links and oversized files, reported and never read
 
     def show(self, path: Path) -> str:
         return os.path.join(self.display, path.relative_to(self.root).as_posix())
 
     def text(self, path: Path) -> str | None:
+        if path in self.refused:
+            return None
         try:
             return path.read_bytes().decode("utf-8").replace("\r\n", "\n").lstrip("\ufeff")
         except UnicodeDecodeError as error:
@@ -202,7 +205,7 @@ def _read_module(reader: Reader, folder: Path) -> Module | None:
     module = Module(folder.name, folder, reader.show(folder / "module.yaml"), meta, {}, {})
     translated_lessons: list[tuple[str, str, Path]] = []
     for path in _originals_first(folder):
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith(".") or path.is_dir() or path in reader.refused:
             continue
         stem, lang = _split_language(path.stem)
         if path.suffix == ".md":
@@ -251,13 +254,13 @@ def _read_course(reader: Reader, folder: Path, position: int) -> Course | None:
     course = Course(folder.name, folder, reader.show(folder / "course.yaml"), meta, {}, None, position)
     finals: dict[str, Quiz] = {}
     for path in _originals_first(folder):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or path.is_symlink():
             continue
         if path.is_dir():
             if (path / "module.yaml").is_file():
                 if (module := _read_module(reader, path)) is not None:
                     course.modules[path.name] = module
-            elif path.name != "images" and not path.is_symlink():
+            elif path.name != "images":
                 course.stray.append((reader.show(path), "a module folder needs a module.yaml"))
             continue
         stem, lang = _split_language(path.stem)
@@ -284,7 +287,11 @@ def load(directory: str | os.PathLike) -> Tree:
     if not root.is_dir():
         reader.problems.add(display, 1, "not a directory")
         return Tree(root, display, [], None, glossary_path, {}, reader.problems)
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    for path, message in files.problems(root):
+        reader.problems.add(reader.show(path), 1, message)
+        reader.refused.add(path)
+    folders = sorted(p for p in root.iterdir()
+                     if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", "_")))
     for position, folder in enumerate(folders):
         if not (folder / "course.yaml").is_file():
             reader.problems.add(reader.show(folder), 1, "a course folder needs a course.yaml")

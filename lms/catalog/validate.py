@@ -140,10 +140,11 @@ def _course(course: Course, glossary: set[str], problems: Problems) -> None:
     lessons_seen: dict[str, str] = {}
     for module in course.ordered_modules():
         _module(course, module, glossary, lessons_seen, problems)
-    if course.final is None:
-        problems.add(path, 1, "a course needs a final assessment: final.yaml or final.gift")
-    else:
+    if course.final is not None:
         check_quiz(course, course.final, "final", problems)
+    elif not any((course.dir / name).is_file() for name in ("final.yaml", "final.gift")):
+        # (a final that exists but could not be read is reported where reading failed)
+        problems.add(path, 1, "a course needs a final assessment: final.yaml or final.gift")
     translated.check_course(course, problems)
     for lang, data in course.translations.items():
         tpath = path.replace("course.yaml", f"course.{lang}.yaml")

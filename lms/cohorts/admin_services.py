@@ -6,7 +6,7 @@ from lms.auth.models import ROLES, User
 from lms.auth.services import end_sessions
 from lms.cohorts.models import ORGANISATION_KINDS, Organisation
 from lms.cohorts.services import CohortError
-from lms.core import audit
+from lms.core import audit, security_log
 from lms.extensions import db
 
 
@@ -46,6 +46,8 @@ def change_role(target: User, role: str, *, user) -> None:
     if target.role == role:
         return
     audit.record(user, "user.role_changed", target, old=target.role, new=role)
+    security_log.after_commit(db.session, "user.role_changed", "success", user=user, target_user_id=target.id,
+                              role_from=target.role, role_to=role)
     target.role = role
     end_sessions(target)  # the next page they open asks them to log in with the new rights
     db.session.flush()
@@ -60,4 +62,6 @@ def set_active(target: User, active: bool, *, user) -> None:
     if not active:
         end_sessions(target)
     audit.record(user, "user.reactivated" if active else "user.deactivated", target)
+    security_log.after_commit(db.session, "user.reactivated" if active else "user.deactivated", "success",
+                              user=user, target_user_id=target.id)
     db.session.flush()

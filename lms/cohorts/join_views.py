@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from lms.auth import services as accounts
 from lms.auth.forms import RegisterForm
+from lms.auth.passwords import hash_password
 from lms.cohorts import queries, services
 from lms.cohorts.forms import ActionForm, CodeForm
 from lms.cohorts.landing import greet_newcomer, landing_url
 from lms.cohorts.models import Cohort, Organisation
 from lms.cohorts.views import bp
-from lms.core.db import utcnow
+from lms.core.db import reads_first, release_connection, utcnow, write_transaction
 from lms.core.errors import abort_with
 from lms.core.security import public
 from lms.extensions import db
@@ -54,6 +55,7 @@ def render_join(cohort: Cohort, *, form=None, status: int = 200):
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 @public
+@reads_first
 def join(code):
     cohort = cohort_by_code(code)
     if request.method == "POST":
@@ -65,27 +67,28 @@ def join(code):
 
 def join_post(cohort: Cohort):
     """Join as the logged-in user, or create the account from the form and join with it."""
+    form = hashed = None
     if current_user.is_authenticated:
         if not ActionForm().validate_on_submit():
             abort(400)
-        learner = current_user._get_current_object()
     else:
         form = RegisterForm()
         if not form.validate_on_submit():
             return render_join(cohort, form=form, status=400)
-        try:
-            learner = accounts.create_user(email=form.email.data, name=form.name.data, password=form.password.data,
-                                           locale=form.locale.data, organisation_text=form.organisation_text.data)
-        except accounts.AccountError as error:
-            getattr(form, error.field or "email").errors.append(str(error))
-            return render_join(cohort, form=form, status=400)
+        release_connection()
+        hashed = hash_password(form.password.data)  # slow: before the write lock
     try:
-        _member, joined = services.join_cohort(learner, cohort, now=utcnow())
+        with write_transaction():  # an account made on this page is not kept when joining fails
+            learner = current_user._get_current_object() if form is None else accounts.create_user(
+                email=form.email.data, name=form.name.data, password=None, password_hash=hashed,
+                locale=form.locale.data, organisation_text=form.organisation_text.data)
+            _member, joined = services.join_cohort(learner, cohort, now=utcnow())
+    except accounts.AccountError as error:
+        getattr(form, error.field or "email").errors.append(str(error))
+        return render_join(cohort, form=form, status=400)
     except services.CohortError as error:
-        db.session.rollback()  # an account made on this page is not kept when joining fails
         abort_with(error.status, str(error))
-    db.session.commit()
-    if not current_user.is_authenticated:
+    if form is not None:
         login_user(learner)
         greet_newcomer(learner)
     flash(_("You have joined %(name)s.", name=cohort.name) if joined

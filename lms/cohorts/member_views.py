@@ -2,7 +2,6 @@
 invitations and the join code."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.auth.models import User
@@ -13,6 +12,7 @@ from lms.cohorts.permissions import can_manage_cohort
 from lms.cohorts.views import bp, managed_cohort, me
 from lms.core.db import utcnow
 from lms.core.htmx import render_page_or_fragment
+from lms.core.security import allows_upload
 from lms.extensions import db
 
 INLINE_MOVE_TARGETS = 10  # more than this: each row links to a page that lists them all
@@ -106,9 +106,9 @@ def resend_invite(cohort_id, user_id):
         abort(404)
     if learner.password_hash is not None:
         flash(_("%(name)s has already set a password.", name=learner.name), "info")
-    elif invitations.send_invitations([learner], cohort):
-        flash(_("The invitation could not be sent. Try again later."), "error")
     else:
+        invitations.queue_invitations([learner], cohort)
+        db.session.commit()
         flash(_("The invitation was sent again to %(email)s.", email=learner.email), "success")
     return _back_to_members(cohort)
 
@@ -128,6 +128,7 @@ def join_code(cohort_id):
 
 
 @bp.route("/cohorts/<int:cohort_id>/upload", methods=["GET", "POST"])
+@allows_upload
 def upload(cohort_id):
     cohort = managed_cohort(cohort_id)
     form = UploadForm()
@@ -139,11 +140,7 @@ def upload(cohort_id):
     if not checked.importable(form.only_good_rows.data):
         return render_template("cohorts/upload.html", cohort=cohort, form=form, roster=checked), 400
     result = roster.import_roster(cohort, checked.rows, user=me(), now=utcnow())
+    invitations.queue_invitations(result.created, cohort)  # delivered by the mail worker
     db.session.commit()
-    failed = invitations.send_invitations(result.created, cohort)
-    if failed:
-        flash(ngettext("%(num)d invitation could not be sent. Use \"send the invitation again\" "
-                       "on the members page.", "%(num)d invitations could not be sent. Use \"send "
-                       "the invitation again\" on the members page.", len(failed)), "error")
     return render_template("cohorts/upload.html", cohort=cohort, form=UploadForm(formdata=None),
-                           roster=checked, result=result, sent=len(result.created) - len(failed))
+                           roster=checked, result=result, sent=len(result.created))

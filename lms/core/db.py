@@ -1,5 +1,6 @@
 """Declarative base, naming convention and the SQLite connection policy."""
 import sqlite3
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import current_app, g, has_app_context, has_request_context, request
@@ -63,11 +64,61 @@ def writes(view):
     return view
 
 
+def reads_first(view):
+    """Mark a POST view that does slow read-only work before it writes (checking or hashing a
+    password takes ~100 ms). Its transactions begin without the write lock; it writes inside
+    `with write_transaction():` only, so logins and registrations run side by side instead of
+    one at a time behind SQLite's single writer."""
+    view.reads_first = True
+    return view
+
+
+@contextmanager
+def write_transaction():
+    """A short transaction of its own, committed at the end (rolled back on an exception), that
+    takes SQLite's write lock at BEGIN. Whatever was loaded before is expired and read again
+    under the lock, so checks made inside it see the latest committed state."""
+    from lms.extensions import db
+
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("changes made before write_transaction() belong inside it")
+    session.commit()  # ends the read-only transaction; it has nothing to write
+    previous = g.get("write_transaction", False)
+    g.write_transaction = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        g.write_transaction = previous
+
+
+def release_connection() -> None:
+    """End the read-only transaction before slow work (hashing a password), so that its pooled
+    connection serves other requests meanwhile. What was loaded stays loaded; the next
+    write_transaction() reads it again under the lock."""
+    from lms.extensions import db
+
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("changes made before release_connection() belong in a write_transaction()")
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
 def _wants_immediate() -> bool:
     if has_request_context():
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, "reads_first", False):
+            return g.get("write_transaction", False)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             return True
-        view = current_app.view_functions.get(request.endpoint or "")
         if getattr(view, "writes", False):
             return True
     return has_app_context() and g.get("write_transaction", False)

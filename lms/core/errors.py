@@ -4,9 +4,13 @@ import uuid
 
 from flask import render_template, request
 from flask.globals import request_ctx
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from lms.core import security_log
 from lms.extensions import db
 
 log = logging.getLogger(__name__)
@@ -45,7 +49,30 @@ def handle_http_error(error: HTTPException):
     if error.code and error.code >= 500:
         return handle_unexpected(error)
     description = error.description if getattr(error, "custom_message", False) else None
+    if error.code == 403:
+        security_log.record("access.denied", "refused", status=403)
+    if isinstance(error, RequestEntityTooLarge) and description is None:
+        description = _too_large_message()
     return render_error(error.code or 500, description)
+
+
+def _too_large_message() -> str:
+    limit = request.max_content_length
+    if not limit:
+        return _("What was sent is too large for this page.")
+    if limit >= 1024 * 1024:
+        size = _("%(num)s MB", num=format_decimal(limit / 1024 / 1024, "0.##"))
+    else:
+        size = _("%(num)s KB", num=format_decimal(limit // 1024))
+    return _("What was sent is larger than this page accepts (at most %(size)s). Shorten the text "
+             "or send a smaller file.", size=size)
+
+
+def handle_csrf_error(error: CSRFError):
+    # Flask-WTF's reasons ("The CSRF token has expired.") are English and technical.
+    security_log.record("csrf.failed", "refused", reason=error.description)
+    return render_error(400, _("This form had expired or was sent from another site, so nothing was "
+                               "saved. Go back, reload the page and try again."))
 
 
 def handle_unexpected(error: Exception):
@@ -58,6 +85,7 @@ def handle_unexpected(error: Exception):
 
 
 def register(app):
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
 

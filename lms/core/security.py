@@ -1,13 +1,21 @@
-"""Access policy for every route, security headers and safe redirects.
+"""Access policy for every route, limits on what a request may carry, security headers and safe
+redirects.
 
 Routes are private by default: a view is reachable without login only when it is decorated
-with @public. The route-inventory test walks url_map and holds us to that.
+with @public. The route-inventory test walks url_map and holds us to that. Request bodies are
+small (MAX_CONTENT_LENGTH, MAX_FORM_PARTS fields) unless the view is decorated @allows_upload,
+and no request may carry a NUL character.
 """
+import io
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request
+from flask import Request, abort, current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.formparser import FormDataParser
+
+from lms.core.errors import abort_with
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -26,6 +34,13 @@ CSP = "; ".join([
 def public(view):
     """Mark a view as reachable without logging in."""
     view.is_public = True
+    return view
+
+
+def allows_upload(view):
+    """Mark a view that takes a file: its requests may be MAX_UPLOAD_LENGTH long, every other
+    request only MAX_CONTENT_LENGTH (a small form)."""
+    view.allows_upload = True
     return view
 
 
@@ -48,6 +63,58 @@ def require_login():
         # instead of swapping the login page into a fragment.
         response.headers["HX-Redirect"] = response.headers["Location"]
     return response
+
+
+class _FormParser(FormDataParser):
+    """Werkzeug limits the number of fields of multipart bodies only; count them in URL-encoded
+    bodies too, before they are split into a dict (a million empty fields cost seconds)."""
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        if self.max_form_parts is not None:
+            body = stream.read()
+            if body.count(b"&") >= self.max_form_parts:
+                abort_with(413, _("The form has more than %(num)d fields, more than any page here "
+                                  "needs.", num=self.max_form_parts))
+            stream = io.BytesIO(body)
+        return super()._parse_urlencoded(stream, mimetype, content_length, options)
+
+
+class LimitedRequest(Request):
+    """The request class: the body limit depends on the view (see allows_upload)."""
+
+    form_data_parser_class = _FormParser
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and current_app and self.url_rule is not None:
+            view = current_app.view_functions.get(self.url_rule.endpoint)
+            if getattr(view, "allows_upload", False):
+                return current_app.config["MAX_UPLOAD_LENGTH"]
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
+def _client_texts():
+    """Every piece of text the client chose: path, query and form names and values, file names."""
+    yield request.path
+    for values in (request.args, request.form):
+        for key, items in values.lists():
+            yield key
+            yield from items
+    for key, upload in request.files.items(multi=True):
+        yield key
+        yield upload.filename or ""
+
+
+def refuse_nul_bytes():
+    """before_request hook: a NUL character is never valid input, and PostgreSQL refuses it in
+    text with an error; answer 400 before any view can pass one to the database."""
+    if any("\x00" in text for text in _client_texts()):
+        abort_with(400, _("The address or the form contains a NUL character, which is never valid "
+                          "here. Remove it and try again."))
 
 
 def warn_on_foreign_origin():

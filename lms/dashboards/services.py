@@ -5,7 +5,6 @@ message that cannot be delivered is reported and not recorded, so the record onl
 reminders that left. Flushes, never commits.
 """
 import logging
-import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from lms.catalog.queries import course_text
 from lms.cohorts.models import Reminder
 from lms.core import audit
-from lms.core.mail import send_mail
+from lms.core.mail import queue_mail
 from lms.extensions import db
 
 log = logging.getLogger(__name__)
@@ -62,12 +61,7 @@ def send_reminders(cohort, learners: list, *, course, due_on, reasons: dict[int,
         codes = reasons.get(learner.id, [])
         subject, body = _message(learner, cohort=cohort, course=course, due_on=due_on, facilitator=user,
                                  reasons=codes)
-        try:
-            send_mail(learner.email, subject, body)
-        except (OSError, smtplib.SMTPException):
-            log.exception("reminder to user %s could not be sent", learner.id)
-            outcome.failed.append(learner)
-            continue
+        queue_mail(learner.email, subject, body, kind="reminder")
         db.session.add(Reminder(cohort_id=cohort.id, user_id=learner.id, sent_by_id=user.id, sent_at=now,
                                 reason=",".join(codes)[:200]))
         outcome.sent.append(learner)

@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from lms.auth.models import LoginFailure, User
+from lms.auth.models import LoginCounter, User
 from lms.catalog.models import Course, Question, Quiz
 from lms.cohorts.models import Cohort, Reminder
 from lms.core import audit
+from lms.core.db import utcnow
 from lms.extensions import db
 from lms.learning.models import LessonProgress
 from tests.dashboards.conftest import NOW, Dash
@@ -59,7 +60,9 @@ def history(make) -> History:
     classmate_award, _ = badges.award_badge(classmate, course, now=NOW)
     award.award_reason = f"Completed with distinction, {NAME}"
     db.session.add(Reminder(cohort_id=cohort.id, user_id=person.id, sent_at=NOW - timedelta(days=3), reason="inactive"))
-    db.session.add(LoginFailure(key=EMAIL, at=NOW - timedelta(days=2)))
+    # Someone tried the address from another device a few minutes ago (counts last 15 minutes).
+    db.session.add(LoginCounter(account=EMAIL, client="203.0.113.9", count=2,
+                                expires_at=utcnow() + timedelta(minutes=10)))
     audit.record(admin, "user.note", person, note=f"Asked by {NAME} ({EMAIL.upper()}) to fix the name")
     db.session.commit()
     return History(person, classmate, admin, course, quiz, cohort, award, classmate_award)

@@ -190,7 +190,7 @@ def test_email_match_via_htmx_swaps_the_result(client, award_for):
 
 
 def test_uploads_beyond_the_site_limit_get_the_form_back(client, app):
-    size = app.config["MAX_CONTENT_LENGTH"] + 1024
+    size = app.config["MAX_UPLOAD_LENGTH"] + 1024
     response = _upload(client, b"\x89PNG\r\n\x1a\n" + b"\x00" * size)
     assert response.status_code == 413
     page = _page(response)

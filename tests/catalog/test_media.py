@@ -25,3 +25,16 @@ def test_paths_that_leave_the_course_folder_or_svg_are_refused(app, client, tmp_
                  "%2e%2e/secret.png"]:
         assert client.get(f"/course-media/demo-course/{path}").status_code == 404, path
     assert client.get("/course-media/../secret.png").status_code == 404
+
+
+def test_images_reached_through_a_link_inside_the_course_are_refused(app, client, tmp_path):
+    root = _tree(tmp_path)
+    images = root / "demo-course" / "images"
+    os.symlink("map.png", images / "alias.png")
+    os.symlink("images", root / "demo-course" / "pictures")
+    os.symlink("demo-course", root / "other-course")
+    app.config["COURSES_DIR"] = str(root)
+    assert client.get("/course-media/demo-course/images/map.png").status_code == 200
+    for url in ["/course-media/demo-course/images/alias.png", "/course-media/demo-course/pictures/map.png",
+                "/course-media/other-course/images/map.png"]:
+        assert client.get(url).status_code == 404, url

@@ -110,7 +110,7 @@ def test_change_role_and_deactivate_are_audited_and_end_sessions(client, login, 
     assert client.post(f"/admin/users/{target.id}/active", data={"active": "0"}).status_code == 302
     assert target_client.get("/cohorts").status_code == 302
     response = target_client.post("/login", data={"email": "target@example.org", "password": make.PASSWORD})
-    assert response.status_code == 400
+    assert response.status_code == 403 and "deactivated" in response.get_data(as_text=True)
     assert client.post(f"/admin/users/{target.id}/active", data={"active": "1"}).status_code == 302
     db.session.rollback()
     events = [(e.action, e.actor_id, e.target_id, e.data) for e in db.session.scalars(

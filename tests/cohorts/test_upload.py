@@ -165,7 +165,7 @@ def test_non_utf8_and_oversized_files_are_refused(client, login, make, make_coho
     response = upload(client, cohort, "name,email\nÉlodie,elodie@example.org\n".encode("cp1252"))
     assert response.status_code == 400
     assert "The file is not UTF-8 text" in response.get_data(as_text=True)
-    big = b"name,email\n" + b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    big = b"name,email\n" + b"x" * (app.config["MAX_UPLOAD_LENGTH"] + 1)
     assert upload(client, cohort, big).status_code == 413
     assert count(User) == 1
 

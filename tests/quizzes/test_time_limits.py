@@ -137,12 +137,13 @@ def test_overview_and_start_close_an_overdue_attempt_first(world):
     assert h.attempt(second).finished_at == start + timedelta(minutes=35)
 
 
-def test_untimed_attempts_never_expire(world):
+def test_untimed_attempts_never_expire(world, login):
     start = utcnow().replace(microsecond=0)
     with time_machine.travel(start, tick=False) as clock:
         w = world(types=["short"], questions=2)
         attempt_id = h.start(w.client, w)
         clock.move_to(start + timedelta(days=30))
+        login(w.learner)  # the session itself has ended by now (lms/auth/sessions.py)
         assert w.client.get(f"/attempts/{attempt_id}").status_code == 200
         assert 'id="quiz-timer"' not in w.client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert h.attempt(attempt_id).state == IN_PROGRESS
