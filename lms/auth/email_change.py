@@ -68,8 +68,8 @@ def send_change_mails(user: User, new_email: str) -> bool:
         notice = (_("Your UPR Academy e-mail address is being changed"),
                   render_template("auth/email_notice_mail.txt", user=user, new_email=new_email,
                                   forgot=current_app.config["BASE_URL"] + url_for("auth.forgot")))
-    queue_mail(new_email, *confirm, kind="email_change")
-    queue_mail(user.email, *notice, kind="email_change_notice")
+    queue_mail(new_email, *confirm, kind="email_change", language=user.locale or "en")
+    queue_mail(user.email, *notice, kind="email_change_notice", language=user.locale or "en")
     return True
 
 

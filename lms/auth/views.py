@@ -134,7 +134,7 @@ def forgot():
             with force_locale(user.locale or "en"):  # the account's language, not the page's
                 subject, body = _("Reset your UPR Academy password"), render_template(
                     "auth/reset_mail.txt", user=user, link=link)
-            queue_mail(user.email, subject, body, kind="reset")
+            queue_mail(user.email, subject, body, kind="reset", language=user.locale or "en")
             db.session.commit()
         # The same answer whether or not the address has an account.
         flash(_("If an account uses that address, we have sent it a link to reset the password."), "info")

@@ -56,4 +56,4 @@ def mail_completion(user, course: Course, award: BadgeAward) -> None:
         body = render_template("badges/completion_mail.txt", user=user, course_title=title, badge=name,
                                links=links, issuer=current_app.config["ISSUER_NAME"],
                                certificate=links["certificate"], badges_page=links["mine"])
-    queue_mail(user.email, subject, body, kind="completion")
+    queue_mail(user.email, subject, body, kind="completion", language=user.locale or "en")

@@ -41,5 +41,5 @@ def queue_invitations(users, cohort) -> None:
             subject = _("You are invited to %(cohort)s on UPR Academy", cohort=" ".join(cohort.name.split()))
             body = render_template("cohorts/invite_mail.txt", user=user, cohort=cohort, days=days,
                                    link=set_password_link(user, cohort), forgot=forgot)
-        messages.append((user.email, subject, body))
+        messages.append((user.email, subject, body, user.locale))
     queue_mails(messages, kind="invitation")

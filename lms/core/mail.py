@@ -31,24 +31,27 @@ _WIRE = compat32.clone(linesep="\r\n")  # SMTP wants CRLF; sendmail() does not f
 _TOKEN = re.compile(r"(?<=/)([A-Za-z0-9_\-.]{6})[A-Za-z0-9_\-.]{18,}")
 
 
-def _row(to: str, subject: str, body: str, kind: str) -> dict:
+def _row(to: str, subject: str, body: str, kind: str, language: str = "en") -> dict:
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     now = utcnow()
     return {"message_id": f"<{uuid.uuid4().hex}@{host}>", "to_address": to, "subject": subject, "body": body,
-            "kind": kind, "state": "pending", "created_at": now, "send_after": now, "attempts": 0}
+            "kind": kind, "language": language, "state": "pending", "created_at": now, "send_after": now,
+            "attempts": 0}
 
 
-def queue_mail(to: str, subject: str, body: str, *, kind: str = "mail") -> OutboxMessage:
-    """Put a message in the outbox, committed (or rolled back) with the caller's transaction."""
-    message = OutboxMessage(**_row(to, subject, body, kind))
+def queue_mail(to: str, subject: str, body: str, *, kind: str = "mail", language: str = "en") -> OutboxMessage:
+    """Put a message in the outbox, committed (or rolled back) with the caller's transaction.
+    `language` is the one it is written in (the admin's outbox page marks it)."""
+    message = OutboxMessage(**_row(to, subject, body, kind, language))
     db.session.add(message)
     return message
 
 
-def queue_mails(messages: list[tuple[str, str, str]], *, kind: str = "mail") -> int:
-    """Many (to, subject, body) in one statement, however many there are (a CSV upload)."""
+def queue_mails(messages: list[tuple[str, str, str, str]], *, kind: str = "mail") -> int:
+    """Many (to, subject, body, language) in one statement, however many (a CSV upload)."""
     if messages:
-        db.session.execute(insert(OutboxMessage), [_row(*m, kind) for m in messages])
+        db.session.execute(insert(OutboxMessage), [_row(to, subject, body, kind, language)
+                                                   for to, subject, body, language in messages])
     return len(messages)
 
 

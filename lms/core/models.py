@@ -36,6 +36,7 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40), default="mail")     # invitation, reset, reminder, ...
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")  # the recipient's
     state: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | failed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     send_after: Mapped[datetime] = mapped_column(default=utcnow)       # next try (back-off)

@@ -61,7 +61,7 @@ def send_reminders(cohort, learners: list, *, course, due_on, reasons: dict[int,
         codes = reasons.get(learner.id, [])
         subject, body = _message(learner, cohort=cohort, course=course, due_on=due_on, facilitator=user,
                                  reasons=codes)
-        queue_mail(learner.email, subject, body, kind="reminder")
+        queue_mail(learner.email, subject, body, kind="reminder", language=learner.locale or "en")
         db.session.add(Reminder(cohort_id=cohort.id, user_id=learner.id, sent_by_id=user.id, sent_at=now,
                                 reason=",".join(codes)[:200]))
         outcome.sent.append(learner)

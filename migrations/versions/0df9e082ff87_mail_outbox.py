@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('language', sa.String(length=5), server_default='en', nullable=False),
     sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('created_at', lms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('send_after', lms.core.db.UTCDateTime(timezone=True), nullable=False),
