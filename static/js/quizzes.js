@@ -56,7 +56,11 @@
     if (!inForm(event)) { return; }
     var target = event.detail.target;
     if (target) {
-      target.textContent = form.getAttribute("data-not-saved") || "";
+      // Its own element and class: red with a cross, never the green of "Saved".
+      var failed = document.createElement("span");
+      failed.className = "quiz-save-failed";
+      failed.textContent = form.getAttribute("data-not-saved") || "";
+      target.replaceChildren(failed);
     }
   }
   document.addEventListener("htmx:sendError", notSaved);

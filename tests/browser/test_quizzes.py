@@ -117,3 +117,33 @@ def test_a_stale_tab_is_told_to_reload(page, live_server, timed_quiz):
     assert saved.sequence == 1
     other.close()
     assert errors == [], errors
+
+
+def test_not_saved_looks_different_from_saved(page, live_server, timed_quiz):
+    course, quiz, learner, questions = timed_quiz
+    log_in(page, live_server.url, learner)
+    page.goto(f"{live_server.url}/courses/{course.slug}/quizzes/{quiz.slug}")
+    page.get_by_role("button", name="Start the quiz").click()
+    single, short = questions["single"], questions["short"]
+    page.get_by_label("Right 1").check()
+    saved = page.locator(f"#saved-{single.id} .quiz-save-ok")
+    expect(saved).to_have_text("Saved")
+    page.route("**/answer", lambda route: route.abort())       # the connection drops
+    page.locator(f"#q{short.id}-input").fill("forty-seven")
+    page.locator(f"#q{short.id}-input").blur()
+    failed = page.locator(f"#saved-{short.id} .quiz-save-failed")
+    expect(failed).to_contain_text("Not saved")
+
+    def look(locator):
+        return locator.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e, '::before').content]")
+    (ok_colour, ok_mark), (bad_colour, bad_mark) = look(saved), look(failed)
+    assert ok_colour != bad_colour and ok_mark != bad_mark      # colour and a different mark
+
+
+def test_the_focus_ring_has_two_contrasting_tones(page, live_server):
+    page.goto(live_server.url + "/login")
+    page.keyboard.press("Tab")
+    style = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+        return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow]; }""")
+    assert style[0] == "solid" and float(style[1].rstrip("px")) >= 2
+    assert style[2] == "rgb(0, 0, 0)" and "rgb(255, 255, 255)" in style[3]
