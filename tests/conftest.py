@@ -179,7 +179,6 @@ def smtp_server(app):
 
         def __init__(self):
             self.received = []
-            self.owner = threading.get_ident()
 
         @property
         def messages(self):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.badges.codes import new_code
+from lms.badges.completion import mail_completion
 from lms.badges.models import BadgeAward, BadgeClass
 from lms.badges.openbadges import badge_fields, iso, recipient_identity
 from lms.catalog.models import Course, Quiz
@@ -106,8 +107,6 @@ def award_badge(user, course: Course, *, now: datetime, awarded_by=None, reason:
 
 def award_on_completion(user, course: Course, *, now: datetime, enrollment=None) -> BadgeAward:
     """The course's badge for a learner who completed it, with the e-mail that says so."""
-    from lms.badges.completion import mail_completion
-
     completed_at = getattr(enrollment, "completed_at", None) or now
     award, created = award_badge(user, course, now=now, completed_at=completed_at)
     if created:

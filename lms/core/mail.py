@@ -77,6 +77,7 @@ class Transport:
 
     def __init__(self):
         self.smtp = None
+        self.sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
 
     def __enter__(self):
         config = current_app.config
@@ -91,8 +92,7 @@ class Transport:
     def send(self, row: OutboxMessage) -> None:
         message = build(row)
         if self.smtp is not None:
-            sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-            self.smtp.sendmail(sender, [row.to_address], message)
+            self.smtp.sendmail(self.sender, [row.to_address], message)
             return
         folder = Path(current_app.config["MAIL_DIR"])
         folder.mkdir(parents=True, exist_ok=True)

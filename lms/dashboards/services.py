@@ -4,7 +4,6 @@ A learner reminded in the last 24 hours is skipped (a double click must not mail
 message that cannot be delivered is reported and not recorded, so the record only ever lists
 reminders that left. Flushes, never commits.
 """
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,7 +17,6 @@ from lms.core import audit
 from lms.core.mail import queue_mail
 from lms.extensions import db
 
-log = logging.getLogger(__name__)
 QUIET_PERIOD = timedelta(hours=24)
 
 
@@ -26,7 +24,6 @@ QUIET_PERIOD = timedelta(hours=24)
 class ReminderOutcome:
     sent: list = field(default_factory=list)
     skipped: list = field(default_factory=list)     # reminded less than 24 hours ago
-    failed: list = field(default_factory=list)      # the mail server refused or could not be reached
 
 
 def recently_reminded(cohort, user_ids: list[int], now: datetime) -> set[int]:
@@ -66,7 +63,6 @@ def send_reminders(cohort, learners: list, *, course, due_on, reasons: dict[int,
                                 reason=",".join(codes)[:200]))
         outcome.sent.append(learner)
     audit.record(user, "cohort.remind", cohort, course_id=course.id,
-                 sent=[x.id for x in outcome.sent], skipped=[x.id for x in outcome.skipped],
-                 failed=[x.id for x in outcome.failed])
+                 sent=[x.id for x in outcome.sent], skipped=[x.id for x in outcome.skipped])
     db.session.flush()
     return outcome

@@ -128,9 +128,6 @@ def _flash_outcome(outcome: services.ReminderOutcome) -> None:
     if outcome.skipped:
         flash(_("Not sent again (reminded in the last 24 hours): %(names)s",
                 names=", ".join(x.name for x in outcome.skipped)), "warning")
-    if outcome.failed:
-        flash(_("Could not be sent, please try again later: %(names)s",
-                names=", ".join(x.name for x in outcome.failed)), "error")
 
 
 @bp.get("/cohorts/<int:cohort_id>/learners/<int:user_id>")

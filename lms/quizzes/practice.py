@@ -117,22 +117,24 @@ def practice_answer(course_slug: str, quiz_slug: str):
     return _back(p)
 
 
-@bp.post(PRACTICE + "/retry")
-def practice_retry(course_slug: str, quiz_slug: str):
+def _step(course_slug: str, quiz_slug: str, move):
+    """Retry or Next: applied once to the round the form was made for (a double post or the
+    back button cannot move it twice)."""
     p, form = _posted(course_slug, quiz_slug, StepForm)
     if form.position.data == p.round.position:
-        rounds.retry(p.round)
+        move(p.round)
         _keep(p.round)
     return _back(p)
+
+
+@bp.post(PRACTICE + "/retry")
+def practice_retry(course_slug: str, quiz_slug: str):
+    return _step(course_slug, quiz_slug, rounds.retry)
 
 
 @bp.post(PRACTICE + "/next")
 def practice_next(course_slug: str, quiz_slug: str):
-    p, form = _posted(course_slug, quiz_slug, StepForm)
-    if form.position.data == p.round.position:
-        rounds.advance(p.round)
-        _keep(p.round)
-    return _back(p)
+    return _step(course_slug, quiz_slug, rounds.advance)
 
 
 @bp.post(PRACTICE + "/restart")
