@@ -11,12 +11,15 @@ class AuditEvent(db.Model):
     """Who did what to which object, for admin actions (awards, revocations, roles, removals)."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(60), index=True)
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[int | None]
+    # The person whose data the action changed, when it is someone (the audit page filters on it).
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

@@ -1,7 +1,7 @@
 """Quiz attempts and responses: the raw material of grading and item analysis."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.db import utcnow
@@ -52,3 +52,21 @@ class QuestionResponse(db.Model):
     response: Mapped[dict] = mapped_column(JSON, default=dict)        # shape per type, lms/quizzes/types.py
     mark: Mapped[float | None]                                        # fraction 0..1, set when graded
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuizOverride(db.Model):
+    """One learner's exception to a quiz's settings, as Moodle's user overrides: attempts and
+    minutes on top of the quiz's own. Granted by a facilitator through a cohort."""
+
+    __tablename__ = "quiz_override"
+    __table_args__ = (UniqueConstraint("quiz_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id"), index=True)
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    extra_minutes: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
