@@ -182,6 +182,7 @@ class LearnerRow:
     lessons_seen: int
     results: dict[int, QuizRollup]
     last_active: datetime | None
+    joined_at: datetime | None = None     # of this cohort: nothing earlier is shown
     quizzes_passed: int = 0
     progress: float = 0.0     # percent of lessons completed and quizzes passed
     risks: list[str] = field(default_factory=list)
@@ -265,7 +266,8 @@ def _roster(cohort, course_id: int):
     return db.session.execute(
         select(User.id, User.name, User.email, User.organisation_id,
                func.coalesce(Organisation.name, User.organisation_text), Organisation.country,
-               Enrollment.completed_at, lessons.c.done, lessons.c.seen, type_coerce(last_active, UTCDateTime()))
+               Enrollment.completed_at, lessons.c.done, lessons.c.seen, type_coerce(last_active, UTCDateTime()),
+               CohortMember.joined_at)
         .join(CohortMember, CohortMember.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .outerjoin(Enrollment, and_(Enrollment.user_id == User.id, Enrollment.course_id == course_id))
@@ -284,12 +286,12 @@ def learner_rows(cohort, structure: Structure) -> list[LearnerRow]:
         by_user.setdefault(user_id, {})[quiz_id] = rollup
     items = structure.item_count
     learners = []
-    for user_id, name, email, org_id, org, country, completed, done, seen, last in rows:
+    for user_id, name, email, org_id, org, country, completed, done, seen, last, joined in rows:
         results = by_user.get(user_id, {})
         passed = sum(1 for r in results.values() if r.passed)
         learners.append(LearnerRow(
             user_id, name, email, org_id, org, country, completed, done or 0, seen or 0, results, last,
-            passed, 100.0 * ((done or 0) + passed) / items if items else 0.0))
+            joined, passed, 100.0 * ((done or 0) + passed) / items if items else 0.0))
     return learners
 
 
