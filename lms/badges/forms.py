@@ -35,9 +35,17 @@ class AwardForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=40)])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)],
-                           description=_l("Shown publicly on the verify page and in the assertion."))
+    """The confirmation step of a revocation, reached from the awards list."""
+
+    reason = TextAreaField(_l("Reason for the revocation"), validators=[
+        DataRequired(_l("Give a reason for the revocation.")), Length(max=1000)],
+        description=_l("Shown publicly on the verify page and in the assertion, and sent to the learner."))
+
+
+class ReinstateForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for reinstating"), validators=[
+        DataRequired(_l("Give a reason for reinstating the badge.")), Length(max=1000)],
+        description=_l("Kept in the audit log and sent to the learner."))
 
 
 class PrivacyForm(FlaskForm):

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.badges.codes import new_code
 from lms.badges.completion import mail_completion
 from lms.badges.models import BadgeAward, BadgeClass
+from lms.badges.notices import mail_badge_change
 from lms.badges.openbadges import badge_fields, iso, recipient_identity
 from lms.catalog.models import Course, Quiz
 from lms.core import audit, security_log
@@ -97,7 +98,7 @@ def award_badge(user, course: Course, *, now: datetime, awarded_by=None, reason:
             if existing is not None:  # a concurrent completion won the race
                 return existing, False
             continue  # a short-code collision: draw another code
-        audit.record(awarded_by, "badge.awarded", award, course=course.slug, user_id=user.id,
+        audit.record(awarded_by, "badge.awarded", award, subject=user, course=course.slug, user_id=user.id,
                      reason=reason, manual=manual)
         security_log.after_commit(db.session, "badge.awarded", "success", user=awarded_by or user,
                                   target_user_id=user.id, badge_uuid=award.uuid, course=course.slug, manual=manual)
@@ -117,36 +118,55 @@ def award_on_completion(user, course: Course, *, now: datetime, enrollment=None)
 def award_manually(admin, user, course: Course, *, reason: str, now: datetime) -> BadgeAward:
     """An award by hand with a reason (admin is None from the command line). A revoked award
     of the same badge is reinstated rather than duplicated."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise BadgeError(_("Give a reason for the award."), 400)
+    reason = _required(reason, _("Give a reason for the award."))
     badge_class = ensure_badge_class(course)
     existing = find_award(user.id, badge_class.id)
     if existing is not None and existing.revoked_at is None:
         raise BadgeError(_("%(name)s already holds this badge.", name=user.name))
     if existing is not None:
-        existing.revoked_at = existing.revocation_reason = existing.revoked_by_id = None
+        reinstate_badge(admin, existing, reason=reason, now=now)
         existing.awarded_by_id, existing.award_reason = getattr(admin, "id", None), reason
-        audit.record(admin, "badge.reinstated", existing, course=course.slug, user_id=user.id, reason=reason)
-        security_log.after_commit(db.session, "badge.reinstated", "success", user=admin, target_user_id=user.id,
-                                  badge_uuid=existing.uuid, course=course.slug)
         return existing
     award, _created = award_badge(user, course, now=now, awarded_by=admin, reason=reason, manual=True)
     return award
 
 
-def revoke_badge(admin, award: BadgeAward, *, reason: str, now: datetime) -> BadgeAward:
+def _required(reason: str | None, message: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise BadgeError(_("Give a reason for the revocation."), 400)
+        raise BadgeError(message, 400)
+    return reason
+
+
+def revoke_badge(admin, award: BadgeAward, *, reason: str, now: datetime) -> BadgeAward:
+    """Public and immediate: the verify page and the assertion say "revoked" with the reason.
+    The learner is told by e-mail, unless they are the one revoking (deleting their account)."""
+    reason = _required(reason, _("Give a reason for the revocation."))
     if award.revoked_at is not None:
         raise BadgeError(_("This badge was already revoked."))
     award.revoked_at = now
     award.revocation_reason = reason
     award.revoked_by_id = getattr(admin, "id", None)
-    audit.record(admin, "badge.revoked", award, reason=reason, user_id=award.user_id)
+    audit.record(admin, "badge.revoked", award, subject=award.user_id, reason=reason, user_id=award.user_id)
     security_log.after_commit(db.session, "badge.revoked", "success", user=admin, target_user_id=award.user_id,
                               badge_uuid=award.uuid)
+    if getattr(admin, "id", None) != award.user_id:
+        mail_badge_change(award, "revoked", reason=reason)
+    return award
+
+
+def reinstate_badge(admin, award: BadgeAward, *, reason: str, now: datetime) -> BadgeAward:
+    """A revoked award valid again, the learner told; the audit log keeps the old reason."""
+    reason = _required(reason, _("Give a reason for reinstating the badge."))
+    if award.revoked_at is None:
+        raise BadgeError(_("This badge is not revoked."))
+    revoked = {"revoked_on": iso(award.revoked_at), "revocation_reason": award.revocation_reason}
+    award.revoked_at = award.revocation_reason = award.revoked_by_id = None
+    audit.record(admin, "badge.reinstated", award, subject=award.user_id, reason=reason, user_id=award.user_id,
+                 **revoked)
+    security_log.after_commit(db.session, "badge.reinstated", "success", user=admin, target_user_id=award.user_id,
+                              badge_uuid=award.uuid)
+    mail_badge_change(award, "reinstated", reason=reason)
     return award
 
 

@@ -1,24 +1,22 @@
-"""Learner and admin badge pages, and the PDF certificate. The public Open Badges routes are in
-openbadge_views.py and the verify page in verify_views.py, on the same blueprint."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+"""Learner badge pages and the PDF certificate. The public Open Badges routes are in
+openbadge_views.py, the verify page in verify_views.py and badge administration in
+admin_views.py, on the same blueprint."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from lms.auth.services import find_user
 from lms.badges import completion, queries, services
 from lms.badges.certificate import certificate_pdf
-from lms.badges.codes import display, normalise
+from lms.badges.codes import display
 from lms.badges.display import award_links
-from lms.badges.forms import AwardForm, PrivacyForm, RevokeForm
+from lms.badges.forms import PrivacyForm
 from lms.badges.permissions import can_download_certificate, owns_award
 from lms.catalog.models import Course
 from lms.catalog.queries import course_text
-from lms.core.db import utcnow
 from lms.core.errors import abort_with
 from lms.core.htmx import is_htmx
-from lms.core.security import require_role
 from lms.extensions import db
 
 bp = Blueprint("badges", __name__)
@@ -85,58 +83,4 @@ def certificate(uuid):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.route("/admin/badges", methods=["GET", "POST"])
-@require_role("admin")
-def admin():
-    forms = {"award": AwardForm(prefix="award"), "revoke": RevokeForm(prefix="revoke")}
-    forms["award"].course.choices = [("", _("Choose a course"))] + [
-        (c.slug, c.title) for c in queries.awardable_courses()]
-    status = 200
-    if request.method == "POST":
-        action = request.form.get("action")
-        if action not in forms:
-            abort(400)
-        status = _handle(action, forms[action])
-        if status is None:
-            return redirect(url_for("badges.admin"))
-    search = request.args.get("q", "").strip()[:100]
-    return render_template("badges/admin.html", award_form=forms["award"], revoke_form=forms["revoke"],
-                           rows=queries.recent_awards(search or None), search=search), status
-
-
-def _handle(action: str, form) -> int | None:
-    """None when the action succeeded (and is committed), else the status of the error page."""
-    if not form.validate_on_submit():
-        return 400
-    try:
-        message = _award(form) if action == "award" else _revoke(form)
-    except services.BadgeError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return error.status
-    db.session.commit()
-    flash(message, "success")
-    return None
-
-
-def _award(form: AwardForm) -> str:
-    user = find_user(form.email.data)
-    course = queries.course_by_slug(form.course.data)
-    if user is None:
-        raise services.BadgeError(_("No account uses that e-mail address."), 404)
-    if course is None:
-        raise services.BadgeError(_("Unknown course."), 404)
-    award = services.award_manually(current_user, user, course, reason=form.reason.data, now=utcnow())
-    return _("Badge awarded to %(name)s (code %(code)s).", name=user.name, code=display(award.short_code))
-
-
-def _revoke(form: RevokeForm) -> str:
-    code = normalise(form.code.data)
-    row = queries.award_by_code(code) if code else None
-    if row is None:
-        raise services.BadgeError(_("No badge has that code."), 404)
-    services.revoke_badge(current_user, row.award, reason=form.reason.data, now=utcnow())
-    return _("Badge %(code)s revoked.", code=display(row.award.short_code))
-
-
-from lms.badges import openbadge_views, verify_views  # noqa: E402,F401  (routes on bp)
+from lms.badges import admin_views, openbadge_views, verify_views  # noqa: E402,F401  (routes on bp)

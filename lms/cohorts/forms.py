@@ -61,6 +61,10 @@ class CohortForm(FlaskForm):
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     capacity = IntegerField(_l("Capacity (learners)"), validators=[Optional(), NumberRange(min=1, max=100000)],
                             description=_l("Leave empty for no limit."))
+    grace_days = IntegerField(_l("Grace period after joining (days)"), default=7,
+                              validators=[Optional(), NumberRange(min=1, max=365)],
+                              description=_l("A learner who has not begun this many days after joining "
+                                             "counts as “not started”; before that, as “just joined”."))
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
 
     def __init__(self, *args, organisations=(), **kwargs):
@@ -92,6 +96,27 @@ class JoinCodeForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     target_id = SelectField(_l("Move to"), coerce=int, validate_choice=False)
+
+
+LEARNER_ACTIONS = {"remind": _l("Send a reminder"), "move": _l("Move to another cohort"),
+                   "remove": _l("Remove from the cohort"), "csv": _l("Export (CSV)"), "xlsx": _l("Export (Excel)")}
+INVITATION_ACTIONS = {"send": _l("Send the invitation again"), "withdraw": _l("Withdraw the invitation")}
+
+
+class BulkForm(FlaskForm):
+    """An action on the rows ticked on the members page (the view reads the ticked `ids`), or on
+    every row its search matches (`all_matching`)."""
+
+    action = SelectField(_l("Action"))
+    all_matching = BooleanField()
+    q = StringField(validators=[Length(max=100)])
+    target_id = SelectField(_l("Move to"), coerce=_optional_int, validate_choice=False)
+    course = SelectField(_l("Course"), coerce=_optional_int, validate_choice=False)
+    count = IntegerField(validators=[Optional()])
+
+    def __init__(self, *args, actions=LEARNER_ACTIONS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = list(actions.items())
 
 
 class UploadForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Invitation mails for accounts created by CSV upload, and the cohort's join link."""
+"""Invitation mails (a person listed in a CSV: a new account chooses its password, an existing
+one accepts or declines), and the cohort's join link."""
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -6,6 +7,7 @@ from sqlalchemy import inspect, select
 
 from lms.auth.models import User
 from lms.auth.services import make_invite_token
+from lms.cohorts.models import CohortInvitation
 from lms.core.mail import queue_mails
 from lms.extensions import db
 
@@ -43,3 +45,41 @@ def queue_invitations(users, cohort) -> None:
                                    link=set_password_link(user, cohort), forgot=forgot)
         messages.append((user.email, subject, body, user.locale))
     queue_mails(messages, kind="invitation")
+
+
+def invitation_link(invitation: CohortInvitation) -> str:
+    from lms.cohorts.consent import make_token
+
+    return current_app.config["BASE_URL"] + url_for("cohorts.invitation", token=make_token(invitation))
+
+
+def queue_invitation_mails(chosen: list[CohortInvitation], cohort, *, now) -> int:
+    """Put in the outbox a fresh link for each invitation: to choose a password for an account
+    that has none yet, else to accept or decline. Returns how many invitations were sent
+    (a deactivated account is counted but gets no mail: the facilitator is not told which)."""
+    if not chosen:
+        return 0
+    people = {user.id: user for user in db.session.scalars(
+        select(User).where(User.id.in_([i.user_id for i in chosen])))}
+    days = max(current_app.config["INVITATION_MAX_AGE"] // 86400, 1)
+    inviter = {u.id: u.name for u in db.session.scalars(
+        select(User).where(User.id.in_({i.invited_by_id for i in chosen if i.invited_by_id})))}
+    messages = []
+    for invitation in chosen:
+        invitation.sent_at = now
+        user = people.get(invitation.user_id)
+        if user is None or not user.active:
+            continue
+        with force_locale(user.locale):
+            subject = _("You are invited to %(cohort)s on UPR Academy", cohort=" ".join(cohort.name.split()))
+            if user.password_hash is None:
+                body = render_template("cohorts/invite_mail.txt", user=user, cohort=cohort, days=days,
+                                       link=set_password_link(user, cohort),
+                                       forgot=current_app.config["BASE_URL"] + url_for("auth.forgot"))
+            else:
+                body = render_template("cohorts/consent_mail.txt", user=user, cohort=cohort, days=days,
+                                       link=invitation_link(invitation), inviter=inviter.get(invitation.invited_by_id))
+        messages.append((user.email, subject, body, user.locale))
+    queue_mails(messages, kind="invitation")
+    db.session.flush()
+    return len(chosen)

@@ -3,11 +3,12 @@ invitations and the join code."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.cohorts import invitations, queries, roster, services
 from lms.cohorts.forms import ActionForm, JoinCodeForm, MoveForm, UploadForm
-from lms.cohorts.models import Cohort
+from lms.cohorts.models import Cohort, CohortInvitation
 from lms.cohorts.permissions import can_manage_cohort
 from lms.cohorts.views import bp, managed_cohort, me
 from lms.core.db import utcnow
@@ -139,8 +140,11 @@ def upload(cohort_id):
     roster.check_against_cohort(checked, cohort)
     if not checked.importable(form.only_good_rows.data):
         return render_template("cohorts/upload.html", cohort=cohort, form=form, roster=checked), 400
-    result = roster.import_roster(cohort, checked.rows, user=me(), now=utcnow())
-    invitations.queue_invitations(result.created, cohort)  # delivered by the mail worker
+    now = utcnow()
+    result = roster.import_roster(cohort, checked.rows, user=me(), now=now)
+    invitations.queue_invitation_mails(  # delivered by the mail worker
+        list(db.session.scalars(select(CohortInvitation).where(CohortInvitation.id.in_(result.invitation_ids)))),
+        cohort, now=now)
     db.session.commit()
     return render_template("cohorts/upload.html", cohort=cohort, form=UploadForm(formdata=None),
-                           roster=checked, result=result, sent=len(result.created))
+                           roster=checked, result=result)

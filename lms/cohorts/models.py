@@ -106,6 +106,8 @@ class CohortMessage(db.Model):
     translations: Mapped[dict] = mapped_column(JSON, default=dict)       # {"fr": {"subject": .., "body": ..}}
     audience: Mapped[dict] = mapped_column(JSON, default=dict)           # the filter that chose the recipients
     recipient_count: Mapped[int] = mapped_column(default=0)
+    # The compose form's one-time token: the same form posted twice sends one message.
+    send_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class CohortMessageRecipient(db.Model):

@@ -5,7 +5,7 @@ from sqlalchemy import func, or_, select
 
 from lms.auth.models import User
 from lms.catalog.models import Course
-from lms.cohorts.models import Cohort, CohortCourse, CohortMember, Organisation
+from lms.cohorts.models import Cohort, CohortCourse, CohortInvitation, CohortMember, Organisation
 from lms.cohorts.permissions import visible_cohorts
 from lms.extensions import db
 
@@ -80,6 +80,10 @@ def move_targets(user, cohort: Cohort, limit: int | None = None):
     return list(db.session.scalars(visible_cohorts(stmt, user)))
 
 
+MEMBER_STATES = ("active", "removed", "all", "invited")
+CHUNK = 1000  # ids per IN (...): well under both engines' limits on bound parameters
+
+
 @dataclass
 class MemberPage:
     rows: list
@@ -89,14 +93,20 @@ class MemberPage:
     counts: dict
 
 
-def members_page(cohort: Cohort, *, state: str = "active", search: str = "", page: int = 1,
-                 per_page: int = MEMBERS_PER_PAGE) -> MemberPage:
-    """One page of the cohort's learners, with search. Three queries whatever the cohort size."""
-    counts = dict(db.session.execute(
-        select(CohortMember.removed_at.is_(None), func.count()).where(
-            CohortMember.cohort_id == cohort.id, CohortMember.role == "learner")
-        .group_by(CohortMember.removed_at.is_(None))).all())
-    counts = {"active": counts.get(True, 0), "removed": counts.get(False, 0)}
+def _matching(stmt, search: str, *columns):
+    needle = (search or "").strip().lower()
+    if not needle:
+        return stmt
+    return stmt.where(or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns)))
+
+
+def _chunks(ids) -> list[list[int]]:
+    ids = list(dict.fromkeys(ids))
+    return [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+def member_rows(cohort: Cohort, *, state: str = "active", search: str = ""):
+    """A select of the cohort's learner rows in `state` (active, removed, all) matching `search`."""
     stmt = (select(CohortMember.joined_at, CohortMember.removed_at, User.id, User.name, User.email,
                    User.password_hash.is_not(None).label("has_password"), User.last_login_at,
                    Organisation.name.label("organisation"))
@@ -107,13 +117,67 @@ def members_page(cohort: Cohort, *, state: str = "active", search: str = "", pag
         stmt = stmt.where(CohortMember.removed_at.is_(None))
     elif state == "removed":
         stmt = stmt.where(CohortMember.removed_at.is_not(None))
-    if search:
-        needle = search.strip().lower()
-        stmt = stmt.where(or_(func.lower(User.name).contains(needle, autoescape=True),
-                              func.lower(User.email).contains(needle, autoescape=True)))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    return _matching(stmt, search, User.name, User.email).order_by(func.lower(User.name), User.id)
+
+
+def invitation_rows(cohort: Cohort, *, search: str = ""):
+    """A select of the cohort's pending and declined invitations matching `search`. The name is
+    the one the facilitator wrote, never the account's (nor is the account's name searched)."""
+    stmt = (select(CohortInvitation.id, CohortInvitation.user_id, CohortInvitation.name, User.email,
+                   CohortInvitation.invited_at, CohortInvitation.sent_at, CohortInvitation.response,
+                   CohortInvitation.responded_at)
+            .join(User, User.id == CohortInvitation.user_id)
+            .where(CohortInvitation.cohort_id == cohort.id,
+                   or_(CohortInvitation.response.is_(None), CohortInvitation.response == "declined")))
+    return (_matching(stmt, search, CohortInvitation.name, User.email)
+            .order_by(func.lower(CohortInvitation.name), CohortInvitation.id))
+
+
+def member_counts(cohort: Cohort) -> dict:
+    """Learners in the cohort, removed, and invited (pending or declined). Two queries."""
+    counts = dict(db.session.execute(
+        select(CohortMember.removed_at.is_(None), func.count()).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.role == "learner")
+        .group_by(CohortMember.removed_at.is_(None))).all())
+    invited = db.session.scalar(select(func.count()).select_from(invitation_rows(cohort).subquery()))
+    return {"active": counts.get(True, 0), "removed": counts.get(False, 0), "invited": invited or 0}
+
+
+def members_page(cohort: Cohort, *, state: str = "active", search: str = "", page: int = 1,
+                 per_page: int = MEMBERS_PER_PAGE) -> MemberPage:
+    """One page of the cohort's learners (or of its invitations), with search. Four queries
+    whatever the cohort size."""
+    counts = member_counts(cohort)
+    stmt = invitation_rows(cohort, search=search) if state == "invited" else \
+        member_rows(cohort, state=state, search=search)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
-    rows = db.session.execute(stmt.order_by(func.lower(User.name), User.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return MemberPage(rows=rows, total=total, page=page, pages=pages, counts=counts)
+
+
+def learner_selection(cohort: Cohort, *, search: str = "", ids=None) -> list[int]:
+    """Ids of the cohort's active learners that match `search`: all of them, or only those among
+    `ids` (ids of anyone else are dropped). One query, or one per thousand ids."""
+    stmt = (select(CohortMember.user_id).join(User, User.id == CohortMember.user_id)
+            .where(CohortMember.cohort_id == cohort.id, CohortMember.role == "learner",
+                   CohortMember.removed_at.is_(None)))
+    stmt = _matching(stmt, search, User.name, User.email).order_by(func.lower(User.name), User.id)
+    if ids is None:
+        return list(db.session.scalars(stmt))
+    return [user_id for chunk in _chunks(ids)
+            for user_id in db.session.scalars(stmt.where(CohortMember.user_id.in_(chunk)))]
+
+
+def invitation_selection(cohort: Cohort, *, search: str = "", ids=None) -> list[CohortInvitation]:
+    """The cohort's pending and declined invitations that match `search`: all, or only those among
+    `ids` (invitation ids; any other cohort's are dropped). One query, or one per thousand ids."""
+    stmt = (select(CohortInvitation).join(User, User.id == CohortInvitation.user_id)
+            .where(CohortInvitation.cohort_id == cohort.id,
+                   or_(CohortInvitation.response.is_(None), CohortInvitation.response == "declined")))
+    stmt = _matching(stmt, search, CohortInvitation.name, User.email).order_by(
+        func.lower(CohortInvitation.name), CohortInvitation.id)
+    if ids is None:
+        return list(db.session.scalars(stmt))
+    return [row for chunk in _chunks(ids) for row in db.session.scalars(stmt.where(CohortInvitation.id.in_(chunk)))]

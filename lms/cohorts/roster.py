@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from lms.auth.models import User
 from lms.cohorts import services
-from lms.cohorts.models import Cohort, CohortMember, Organisation
+from lms.cohorts.models import Cohort, CohortInvitation, CohortMember, Organisation
 from lms.extensions import db
 
 MAX_ROWS = 2000
@@ -63,10 +63,10 @@ class Roster:
 
 @dataclass
 class ImportResult:
-    created: list[User] = field(default_factory=list)     # new accounts, to invite
-    added: int = 0                                         # existing accounts added to the cohort
-    already: int = 0                                       # already active learners of the cohort
-    organisations: int = 0                                 # organisations created
+    invited: int = 0                                       # invitations sent by this upload
+    already: int = 0                                       # already in the cohort or already invited
+    organisations: list[str] = field(default_factory=list)  # organisations created, by name
+    invitation_ids: list[int] = field(default_factory=list)
 
 
 def read_roster(data: bytes, *, max_rows: int = MAX_ROWS) -> Roster:
@@ -168,32 +168,33 @@ def _row_problem(row: Row, seen: dict[str, int]) -> str | None:
 
 
 def check_against_cohort(roster: Roster, cohort: Cohort) -> None:
-    """Problems that depend on the database: deactivated accounts, staff accounts, facilitators
-    of this cohort, and rows beyond the cohort's capacity. Three queries whatever the file size."""
+    """Problems that depend on the database: people who facilitate this cohort (the uploader sees
+    them on the cohort's page) and rows beyond the cohort's capacity. Nothing here tells whether
+    an e-mail has an account, or what kind: every other row is invited alike. Three queries
+    whatever the file size."""
     if roster.fatal or not roster.rows:
         return
     emails = [row.email for row in roster.rows]
-    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
-    members = {m.user_id: m for m in db.session.scalars(select(CohortMember).where(
-        CohortMember.cohort_id == cohort.id, CohortMember.removed_at.is_(None),
-        CohortMember.user_id.in_([u.id for u in users.values()])))} if users else {}
+    users = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).tuples().all())
+    ids = list(users.values())
+    taken: dict[int, str] = {}
+    if ids:
+        taken.update((user_id, "invited") for user_id in db.session.scalars(select(CohortInvitation.user_id).where(
+            CohortInvitation.cohort_id == cohort.id, CohortInvitation.response.is_(None),
+            CohortInvitation.user_id.in_(ids))))
+        taken.update(db.session.execute(select(CohortMember.user_id, CohortMember.role).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.removed_at.is_(None),
+            CohortMember.user_id.in_(ids))).tuples().all())
     room = services.room_left(cohort)
     good = []
     for row in roster.rows:
-        user = users.get(row.email)
-        member = members.get(user.id) if user else None
-        if user is not None and not user.active:
-            roster.problems.append(Problem(row.line, _("The account %(email)s is deactivated.", email=row.email)))
-        elif member is not None and member.role == "facilitator":
+        place = taken.get(users.get(row.email))
+        if place == "facilitator":
             roster.problems.append(Problem(row.line, _("%(email)s facilitates this cohort.", email=row.email)))
-        elif user is not None and user.role != "learner":
-            # Staff accounts are never enrolled as learners by a file; an admin grants roles.
-            roster.problems.append(Problem(row.line, _("%(email)s is a staff account, not a learner.",
-                                                       email=row.email)))
-        elif member is None and room is not None and room <= 0:
+        elif place is None and room is not None and room <= 0:
             roster.problems.append(Problem(row.line, _("The cohort is full (capacity %(n)d).", n=cohort.capacity)))
         else:
-            if member is None and room is not None:
+            if place is None and room is not None:
                 room -= 1
             good.append(row)
     roster.rows = good
@@ -201,50 +202,35 @@ def check_against_cohort(roster: Roster, cohort: Cohort) -> None:
 
 
 def import_roster(cohort: Cohort, rows: list[Row], *, user, now) -> ImportResult:
-    """Create missing organisations and accounts, then add everyone to the cohort.
-    Existing accounts are reused as they are; running it twice changes nothing. The number of
-    statements depends on the number of new organisations, not on the number of rows."""
+    """Create the accounts that do not exist yet, and invite everyone listed. Nobody joins the
+    cohort until they accept, and no existing account's profile is written. Running it twice
+    changes nothing. The number of statements depends on the number of new organisations, not on
+    the number of rows."""
+    from lms.cohorts import consent
     from lms.core import audit
 
     result = ImportResult()
     services.lock_cohort(cohort)
-    organisations = _organisations([row.organisation for row in rows if row.organisation], result, now)
-    org_id = {key: org.id for key, org in organisations.items()}
     emails = [row.email for row in rows]
-    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    users = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).tuples().all())
     new = [row for row in rows if row.email not in users]
     if new:
+        organisations = _organisations([row.organisation for row in new if row.organisation], result, now)
         db.session.execute(insert(User), [
             {"email": row.email, "name": row.name, "role": "learner", "locale": row.language,
              "organisation_text": row.organisation or None, "password_hash": None, "created_at": now,
-             "organisation_id": org_id.get(row.organisation.casefold()) if row.organisation else None}
+             "organisation_id": organisations[row.organisation.casefold()].id if row.organisation else None}
             for row in new])
-        result.created = list(db.session.scalars(select(User).where(User.email.in_([r.email for r in new]))))
-        users.update((u.email, u) for u in result.created)
-    _adopt_organisation(rows, users, org_id, skip={row.email for row in new})
-    ids = [users[row.email].id for row in rows]
-    created_ids = {u.id for u in result.created}
-    added = set(services.add_learners(cohort, ids, now=now))
-    result.added = len(added - created_ids)
-    result.already = len(ids) - len(added)
-    if added or result.organisations:
-        audit.record(user, "cohort.roster_imported", cohort, created=len(result.created),
-                     added=result.added, organisations=result.organisations)
+        users.update(db.session.execute(select(User.email, User.id).where(
+            User.email.in_([row.email for row in new]))).tuples().all())
+    result.invitation_ids, result.already = consent.invite_many(
+        cohort, [(users[row.email], row.name) for row in rows], user=user, now=now)
+    result.invited = len(result.invitation_ids)
+    if result.invited or result.organisations:
+        audit.record(user, "cohort.roster_imported", cohort, invited=result.invited,
+                     organisations=result.organisations)
     db.session.flush()
     return result
-
-
-def _adopt_organisation(rows: list[Row], users: dict, org_id: dict, skip: set) -> None:
-    """Existing accounts without an organisation take the one named in the file: one
-    UPDATE per organisation."""
-    by_org: dict[int, list[int]] = {}
-    for row in rows:
-        account = users[row.email]
-        if row.email not in skip and row.organisation and account.organisation_id is None:
-            by_org.setdefault(org_id[row.organisation.casefold()], []).append(account.id)
-    for organisation_id, ids in by_org.items():
-        db.session.execute(update(User).where(User.id.in_(ids), User.organisation_id.is_(None))
-                           .values(organisation_id=organisation_id).execution_options(synchronize_session="fetch"))
 
 
 def _organisations(names: list[str], result: ImportResult, now) -> dict[str, Organisation]:
@@ -258,6 +244,6 @@ def _organisations(names: list[str], result: ImportResult, now) -> dict[str, Org
         if key not in found:
             found[key] = Organisation(name=name, kind="other", created_at=now)
             db.session.add(found[key])
-            result.organisations += 1
+            result.organisations.append(name)
     db.session.flush()
     return found

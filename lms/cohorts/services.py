@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 from lms.auth.models import User
 from lms.catalog.models import Course
 from lms.cohorts.enrolment import enrol_many
-from lms.cohorts.models import Cohort, CohortCourse, CohortMember
+from lms.cohorts.models import Cohort, CohortCourse, CohortInvitation, CohortMember
 from lms.core import audit
 from lms.extensions import db
 from lms.learning import services as learning
@@ -45,10 +45,11 @@ def normalise_code(text: str) -> str:
 
 def create_cohort(*, user, now: datetime, name: str, organisation_id: int | None = None,
                   status: str = "active", starts_on: date | None = None, ends_on: date | None = None,
-                  capacity: int | None = None, description: str = "") -> Cohort:
+                  capacity: int | None = None, description: str = "", grace_days: int | None = None) -> Cohort:
     """A new cohort; its creator becomes its first facilitator."""
     cohort = Cohort(name=name.strip(), organisation_id=organisation_id, status=status,
                     starts_on=starts_on, ends_on=ends_on, capacity=capacity,
+                    grace_days=7 if grace_days is None else grace_days,
                     description=(description or "").strip(), join_code=new_join_code(),
                     join_enabled=True, created_at=now)
     db.session.add(cohort)
@@ -61,17 +62,18 @@ def create_cohort(*, user, now: datetime, name: str, organisation_id: int | None
 
 def update_cohort(cohort: Cohort, *, user, name: str, organisation_id: int | None, status: str,
                   starts_on: date | None, ends_on: date | None, capacity: int | None,
-                  description: str = "") -> None:
+                  description: str = "", grace_days: int | None = None) -> None:
     if capacity is not None and capacity < active_learner_count(cohort):
         raise CohortError(_("The cohort already has more learners than that. Remove some first, "
                             "or choose a capacity of at least %(n)d.", n=active_learner_count(cohort)), 400)
-    changed = {key: value for key, value in (("status", status), ("capacity", capacity))
+    grace_days = cohort.grace_days if grace_days is None else grace_days
+    changed = {key: value for key, value in (("status", status), ("capacity", capacity), ("grace_days", grace_days))
                if getattr(cohort, key) != value}
     cohort.name = name.strip()
     cohort.organisation_id = organisation_id
     cohort.status = status
     cohort.starts_on, cohort.ends_on = starts_on, ends_on
-    cohort.capacity = capacity
+    cohort.capacity, cohort.grace_days = capacity, grace_days
     cohort.description = (description or "").strip()
     if changed:
         audit.record(user, "cohort.updated", cohort, **changed)
@@ -199,11 +201,23 @@ def closed_reason(cohort: Cohort) -> str | None:
     return None
 
 
+def invited_count(cohort: Cohort) -> int:
+    return db.session.scalar(select(func.count(CohortInvitation.id)).where(
+        CohortInvitation.cohort_id == cohort.id, CohortInvitation.response.is_(None))) or 0
+
+
 def room_left(cohort: Cohort) -> int | None:
-    """Places left, or None when the cohort has no capacity limit."""
+    """Places left, or None when the cohort has no capacity limit. A pending invitation holds
+    a place."""
     if cohort.capacity is None:
         return None
-    return max(cohort.capacity - active_learner_count(cohort), 0)
+    return max(cohort.capacity - active_learner_count(cohort) - invited_count(cohort), 0)
+
+
+def _pending_invitation(cohort: Cohort, user_id: int) -> CohortInvitation | None:
+    return db.session.scalar(select(CohortInvitation).where(
+        CohortInvitation.cohort_id == cohort.id, CohortInvitation.user_id == user_id,
+        CohortInvitation.response.is_(None)))
 
 
 def join_cohort(learner, cohort: Cohort, *, now: datetime) -> tuple[CohortMember, bool]:
@@ -217,11 +231,21 @@ def join_cohort(learner, cohort: Cohort, *, now: datetime) -> tuple[CohortMember
     reason = closed_reason(cohort)
     if reason:
         raise CohortError(reason)
-    if room_left(cohort) == 0:
+    invitation = _pending_invitation(cohort, learner.id)  # joining by the link accepts it
+    if invitation is None and room_left(cohort) == 0:
         raise CohortError(_("This cohort is full. Ask your facilitator about a place."))
+    member = add_invited_learner(cohort, learner, member, now=now)
+    if invitation is not None:
+        invitation.response, invitation.responded_at = "accepted", now
+    return member, True
+
+
+def add_invited_learner(cohort: Cohort, learner, member: CohortMember | None, *, now: datetime) -> CohortMember:
+    """Make `learner` an active learner from `now` and enrol them in the cohort's courses
+    (callers hold the cohort lock and have checked the cohort takes them)."""
     member = _add_learner(cohort, learner.id, member, now=now)
     _enrol_one(learner, cohort, course_ids(cohort), now=now)
-    return member, True
+    return member
 
 
 def _add_learner(cohort: Cohort, user_id: int, member: CohortMember | None, *, now: datetime) -> CohortMember:

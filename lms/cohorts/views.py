@@ -47,7 +47,8 @@ def managed_cohort(cohort_id: int) -> Cohort:
 def cohort_fields(form: CohortForm) -> dict:
     return {"name": form.name.data, "organisation_id": form.organisation_id.data,
             "status": form.status.data, "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
-            "capacity": form.capacity.data, "description": form.description.data or ""}
+            "capacity": form.capacity.data, "description": form.description.data or "",
+            "grace_days": form.grace_days.data}
 
 
 @bp.get("/cohorts")
@@ -160,4 +161,4 @@ def remove_facilitator(cohort_id, user_id):
     return redirect(url_for("cohorts.manage", cohort_id=cohort.id, _anchor="facilitators"))
 
 
-from lms.cohorts import admin_views, join_views, member_views, welcome_views  # noqa: E402,F401  (routes on bp)
+from lms.cohorts import admin_views, invitation_views, join_views, member_views, welcome_views  # noqa: E402,F401  (routes on bp)

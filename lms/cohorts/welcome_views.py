@@ -5,6 +5,7 @@ from flask_login import login_user
 from lms.auth import services as accounts
 from lms.auth.forms import ResetForm
 from lms.auth.passwords import hash_password
+from lms.cohorts import consent
 from lms.cohorts.landing import greet_newcomer, landing_url
 from lms.cohorts.models import Cohort
 from lms.cohorts.views import bp
@@ -37,10 +38,14 @@ def welcome(token):
                 user, _cohort_id = accounts.invitation_from_token(token)  # again, under the lock: once only
                 accounts.set_password_hash(user, hashed)
                 user.last_login_at = utcnow()
+                if cohort is not None:  # choosing the password accepts the cohort's invitation
+                    consent.accept_pending(user, cohort.id, now=user.last_login_at)
         except accounts.AccountError as error:
             return _invalid(error)
         login_user(user)
         greet_newcomer(user)
         return redirect(landing_url(cohort), 303)
-    return render_template("cohorts/welcome.html", form=form, user=user, cohort=cohort), \
+    invitation = consent.pending_invitation(cohort.id, user.id) if cohort is not None else None
+    return render_template("cohorts/welcome.html", form=form, user=user, cohort=cohort, invitation=invitation,
+                           decline_token=consent.make_token(invitation) if invitation else None), \
         400 if form.errors else 200

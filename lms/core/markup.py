@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote",
@@ -100,3 +100,30 @@ def find_unsafe(text: str) -> list[tuple[int, str]]:
             if reason and (number, reason) not in problems:
                 problems.append((number, reason))
     return sorted(set(problems))
+
+
+# http(s) addresses in escaped plain text, up to white space or an escaped quote or bracket.
+_LINK = re.compile(r"https?://(?:(?!&#34;|&#39;|&lt;|&gt;|&quot;)\S)+", re.IGNORECASE)
+_LINK_TAIL = ".,;:!?)]}»”’"
+
+
+def _linked(escaped_line: str) -> str:
+    def link(match):
+        url = match.group(0)
+        tail = ""
+        while url and url[-1] in _LINK_TAIL and not (url[-1] == ")" and url.count("(") >= url.count(")")):
+            url, tail = url[:-1], url[-1] + tail
+        if url.endswith("&amp"):  # an escaped "&" split from its ";"
+            url, tail = url[:-4], "&amp" + tail
+        return f'<a href="{url}">{url}</a>{tail}'
+
+    return _LINK.sub(link, escaped_line)
+
+
+def render_plain_text(text: str) -> Markup:
+    """Plain text as HTML: escaped, blank lines start paragraphs, line breaks kept, http and https
+    addresses made links (then cleaned by the same policy as course content)."""
+    paragraphs = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").replace("\r", "\n").strip())
+    html = "".join("<p>" + "<br>".join(_linked(str(escape(line))) for line in block.split("\n")) + "</p>"
+                   for block in paragraphs if block.strip())
+    return Markup(sanitize(html))

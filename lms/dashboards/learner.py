@@ -11,11 +11,12 @@ from lms.badges.models import BadgeAward, BadgeClass
 from lms.catalog.models import Question, Quiz
 from lms.cohorts.models import CohortMember, Reminder
 from lms.core.i18n import percent
-from lms.dashboards.queries import Assigned, Structure, structures
+from lms.dashboards.queries import Assigned, Structure, assigned_courses, structures
 from lms.extensions import db
 from lms.learning.models import Enrollment, LessonProgress
 from lms.learning.queries import time_on_task_by_course
-from lms.quizzes.models import FINISHED, QuestionResponse, QuizAttempt
+from lms.quizzes.models import FINISHED, QuestionResponse, QuizAttempt, QuizOverride
+from lms.quizzes.overrides import overrides_of
 from lms.quizzes.results import quiz_results
 from lms.quizzes.types import TYPES
 
@@ -67,6 +68,7 @@ class LearnerPage:
     courses: list[CourseProgress]
     attempts: list[AttemptView]
     timeline: list[Event]
+    overrides: list["OverrideRow"] = field(default_factory=list)
 
 
 def _localised(question: Question) -> tuple[str, dict]:
@@ -125,7 +127,7 @@ def learner_page(cohort, learner, assigned: list[Assigned]) -> LearnerPage:
     courses = [_course_progress(a, content[a.course.id], done, results, learner.id, enrolments.get(a.course.id),
                                 seconds.get((learner.id, a.course.id), 0)) for a in assigned]
     timeline = _timeline(cohort, learner, member, content, progress, attempts, enrolments)
-    return LearnerPage(member, courses, views, timeline)
+    return LearnerPage(member, courses, views, timeline, overrides=override_rows(learner, content))
 
 
 def _course_progress(assigned: Assigned, structure: Structure, done, results, user_id, enrolment, seconds):
@@ -166,3 +168,26 @@ def _timeline(cohort, learner, member, content, progress, attempts, enrolments) 
         Reminder.cohort_id == cohort.id, Reminder.user_id == learner.id)).all()
     events += [Event(at, "reminder", str(_l("Was sent a reminder"))) for at in reminders]
     return sorted((e for e in events if e.at), key=lambda e: e.at, reverse=True)
+
+
+# ---- quiz overrides: extra attempts and time per quiz (lms/quizzes/overrides.py) -------------
+
+@dataclass
+class OverrideRow:
+    course: object
+    quiz: Quiz
+    override: QuizOverride | None
+    granted_by: str | None = None       # the name of who granted it
+
+
+def override_rows(learner, content: dict[int, Structure]) -> list[OverrideRow]:
+    """Every quiz of the cohort's courses, in course order, with the learner's override (one query)."""
+    found = overrides_of(learner.id, [qid for s in content.values() for qid in s.quizzes])
+    return [OverrideRow(s.course, quiz, *found.get(quiz.id, (None, None)))
+            for s in content.values() for quiz in s.quizzes.values()]
+
+
+def cohort_quiz(cohort, quiz_id: int) -> Quiz | None:
+    """A live quiz of one of the cohort's courses (what the drill-down lists), or None."""
+    content = structures([a.course for a in assigned_courses(cohort)])
+    return next((s.quizzes[quiz_id] for s in content.values() if quiz_id in s.quizzes), None)

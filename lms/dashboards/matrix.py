@@ -4,6 +4,7 @@ Totals, filters and sorting use the per-learner aggregates of queries.learner_ro
 cells of the learners on the current page are read in detail (one more grouped query).
 """
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,7 +26,11 @@ STATES = {
     PASSED: ("★", _l("Passed")),
     FAILED_TWICE: ("✗", _l("Failed twice")),
 }
-SORTS = ("name", "progress", "active")
+SORTS = ("name", "organisation", "progress", "active")   # besides a column's key: "m<id>", "l<id>", "q<id>"
+COLUMN_KEY = re.compile(r"[mlq][0-9]{1,9}")
+PER_PAGE_CHOICES = (50, 100, 200)
+# Sorting by a column orders its states from "nothing yet" to "finished", then by how far along.
+RANK = {NOT_STARTED: 0, FAILED_TWICE: 1, IN_PROGRESS: 2, DONE: 3, PASSED: 4}
 
 
 @dataclass
@@ -40,6 +45,7 @@ class Column:
 class Cell:
     state: str
     detail: str = ""    # e.g. a quiz score
+    value: float = 0.0  # orders cells of one state: lessons done, or the score
 
     @property
     def symbol(self) -> str:
@@ -59,20 +65,26 @@ class Options:
     organisation: int | None = None
     q: str = ""
     page: int = 1
+    per_page: int = PER_PAGE
 
     @classmethod
     def from_args(cls, args) -> "Options":
+        """Unknown sort keys and page sizes fall back to the defaults (a stale link still works)."""
         sort = args.get("sort", "name")
-        return cls(sort=sort if sort in SORTS else "name", desc=args.get("dir") == "desc",
+        per_page = args.get("per", PER_PAGE, type=int)
+        return cls(sort=sort if sort in SORTS or COLUMN_KEY.fullmatch(sort) else "name",
+                   desc=args.get("dir") == "desc",
                    at_risk=args.get("at_risk") == "1", overdue=args.get("overdue") == "1",
                    organisation=args.get("org", type=int), q=(args.get("q") or "").strip()[:100],
-                   page=max(1, args.get("page", 1, type=int) or 1))
+                   page=max(1, args.get("page", 1, type=int) or 1),
+                   per_page=per_page if per_page in PER_PAGE_CHOICES else PER_PAGE)
 
     def args(self, **changes) -> dict:
         """Query-string values for a link that keeps these options except `changes`."""
         values = {"q": self.q or None, "org": self.organisation, "at_risk": "1" if self.at_risk else None,
                   "overdue": "1" if self.overdue else None, "sort": None if self.sort == "name" else self.sort,
-                  "dir": "desc" if self.desc else None}
+                  "dir": "desc" if self.desc else None,
+                  "per": None if self.per_page == PER_PAGE else self.per_page}
         values.update(changes)
         return {k: v for k, v in values.items() if v is not None}
 
@@ -84,10 +96,21 @@ class MatrixPage:
     total: int                  # learners matching the filters
     page: int
     pages: int
+    options: Options
     organisations: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.options.per_page + 1
+
+
+def _tie(x: LearnerRow) -> tuple:
+    return x.name.casefold(), x.id
 
 
 def select_learners(learners: list[LearnerRow], options: Options, *, overdue_ids: set[int]) -> list[LearnerRow]:
+    """The learners the filters keep, ordered by name, organisation, progress or last activity
+    (a column's order is applied by `build`, which reads the cells)."""
     chosen = learners
     if options.q:
         needle = options.q.casefold()
@@ -100,38 +123,56 @@ def select_learners(learners: list[LearnerRow], options: Options, *, overdue_ids
         chosen = [x for x in chosen if x.id in overdue_ids]
     never = datetime.min.replace(tzinfo=UTC)
     keys = {
-        "name": lambda x: (x.name.casefold(), x.id),
-        "progress": lambda x: (x.progress, x.name.casefold(), x.id),
-        "active": lambda x: (x.last_active or never, x.name.casefold(), x.id),
+        "name": _tie,
+        "organisation": lambda x: ((x.organisation or "").casefold(), *_tie(x)),
+        "progress": lambda x: (x.progress, *_tie(x)),
+        "active": lambda x: (x.last_active or never, *_tie(x)),
     }
-    return sorted(chosen, key=keys[options.sort], reverse=options.desc)
+    ordered = sorted(chosen, key=keys.get(options.sort, _tie), reverse=options.desc)
+    if options.sort == "organisation":     # learners without one come last either way
+        ordered = [x for x in ordered if x.organisation] + [x for x in ordered if not x.organisation]
+    return ordered
 
 
 def build(cohort, structure: Structure, learners: list[LearnerRow], options: Options, *,
           module_slug: str | None, overdue_ids: set[int]) -> MatrixPage:
-    chosen = select_learners(learners, options, overdue_ids=overdue_ids)
-    pages = max(1, math.ceil(len(chosen) / PER_PAGE))
-    page = min(options.page, pages)
-    shown = chosen[(page - 1) * PER_PAGE: page * PER_PAGE]
+    """One page of the matrix. Sorting by a column reads the cells of every chosen learner (one
+    grouped query either way); otherwise only the page's cells are read."""
     module = structure.module(module_slug) if module_slug else None
-    if module is None:
-        columns, rows = _module_rows(cohort, structure, shown)
+    columns = module_columns(structure) if module is None else lesson_columns(structure, module)
+    index = {c.key: n for n, c in enumerate(columns)}
+    if options.sort not in SORTS and options.sort not in index:
+        options.sort, options.desc = "name", False       # a column of another view: ignored
+    chosen = select_learners(learners, options, overdue_ids=overdue_ids)
+    pages = max(1, math.ceil(len(chosen) / options.per_page))
+    page = min(options.page, pages)
+    window = slice((page - 1) * options.per_page, page * options.per_page)
+    if options.sort in index:
+        cells = _cells(cohort, structure, module, chosen, everyone=True)
+        n = index[options.sort]
+        chosen = sorted(chosen, key=lambda x: (RANK[cells[x.id][n].state], cells[x.id][n].value, *_tie(x)),
+                        reverse=options.desc)
+        shown = chosen[window]
     else:
-        columns, rows = _lesson_rows(structure, module, shown)
+        shown = chosen[window]
+        cells = _cells(cohort, structure, module, shown, everyone=False)
     organisations = sorted({(x.organisation_id, x.organisation or "") for x in learners if x.organisation_id},
                            key=lambda pair: pair[1].casefold())
-    return MatrixPage(columns, rows, len(chosen), page, pages, organisations)
+    options.page = page
+    return MatrixPage(columns, [(x, cells[x.id]) for x in shown], len(chosen), page, pages, options,
+                      organisations)
 
 
 def quiz_cell(result: QuizRollup | None) -> Cell:
     if result is None:
         return Cell(NOT_STARTED)
     detail = percent(result.score) if result.score is not None else ""
+    value = result.score if result.score is not None else -1.0
     if result.passed:
-        return Cell(PASSED, detail)
+        return Cell(PASSED, detail, value)
     if result.failed_twice:
-        return Cell(FAILED_TWICE, detail)
-    return Cell(IN_PROGRESS, detail)
+        return Cell(FAILED_TWICE, detail, value)
+    return Cell(IN_PROGRESS, detail, value)
 
 
 def module_state(done: int, seen: int, lessons: int, result: QuizRollup | None, has_quiz: bool) -> str:
@@ -173,30 +214,38 @@ def module_cells(structure: Structure, learner: LearnerRow, counts) -> list[Cell
         result = learner.results.get(m.quiz_id) if m.quiz_id else None
         state = module_state(done, seen, len(m.lesson_ids), result, m.quiz_id is not None)
         detail = f"{done}/{len(m.lesson_ids)}" if state == IN_PROGRESS and m.lesson_ids else ""
-        cells.append(Cell(state, detail))
+        cells.append(Cell(state, detail, done / len(m.lesson_ids) if m.lesson_ids else 0.0))
     if structure.final_id is not None:
         cells.append(quiz_cell(learner.results.get(structure.final_id)))
     return cells
 
 
-def _module_rows(cohort, structure, shown):
-    counts = module_counts(cohort, structure, [x.id for x in shown]) if shown else {}
-    return module_columns(structure), [(x, module_cells(structure, x, counts)) for x in shown]
-
-
-def _lesson_rows(structure, module, shown):
+def lesson_columns(structure: Structure, module) -> list[Column]:
     columns = [Column(f"l{lid}", structure.lessons[lid].title, "lesson", lid) for lid in module.lesson_ids]
     if module.quiz_id:
-        columns.append(Column(f"q{module.quiz_id}", translated(structure.quizzes[module.quiz_id]), "quiz", module.quiz_id))
+        quiz = structure.quizzes[module.quiz_id]
+        columns.append(Column(f"q{module.quiz_id}", translated(quiz), "quiz", module.quiz_id))
+    return columns
+
+
+def _cells(cohort, structure, module, learners: list[LearnerRow], *, everyone: bool) -> dict[int, list[Cell]]:
+    """{user_id: cells} for `learners`: one grouped query over the cohort's learners (`everyone`)
+    or over these ones (a page of them)."""
+    if not learners:
+        return {}
+    who = None if everyone else [x.id for x in learners]
+    if module is None:
+        counts = module_counts(cohort, structure, who)
+        return {x.id: module_cells(structure, x, counts) for x in learners}
     progress = {}
-    if shown and module.lesson_ids:
+    if module.lesson_ids:
         rows = db.session.execute(
             select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.completed_at)
-            .where(LessonProgress.user_id.in_([x.id for x in shown]),
+            .where(LessonProgress.user_id.in_(learner_ids(cohort.id) if who is None else who),
                    LessonProgress.lesson_id.in_(module.lesson_ids)))
         progress = {(u, lid): completed for u, lid, completed in rows}
-    result = []
-    for learner in shown:
+    result = {}
+    for learner in learners:
         cells = []
         for lid in module.lesson_ids:
             if (learner.id, lid) not in progress:
@@ -205,5 +254,5 @@ def _lesson_rows(structure, module, shown):
                 cells.append(Cell(DONE if progress[(learner.id, lid)] else IN_PROGRESS))
         if module.quiz_id:
             cells.append(quiz_cell(learner.results.get(module.quiz_id)))
-        result.append((learner, cells))
-    return columns, result
+        result[learner.id] = cells
+    return result

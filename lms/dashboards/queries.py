@@ -185,7 +185,9 @@ class LearnerRow:
     joined_at: datetime | None = None     # of this cohort: nothing earlier is shown
     quizzes_passed: int = 0
     progress: float = 0.0     # percent of lessons completed and quizzes passed
-    risks: list[str] = field(default_factory=list)
+    risks: list[str] = field(default_factory=list)    # at-risk codes, the status first (risks.mark_risks)
+    status: str | None = None                           # statuses.STATUSES, set by risks.mark_risks
+    expected: float | None = None                       # progress needed by now to finish by the due date
 
     @property
     def started(self) -> bool:

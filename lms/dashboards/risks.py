@@ -1,44 +1,45 @@
-"""Who is at risk, and the cohort's headline numbers, from the per-learner rows of queries.py."""
+"""Who needs attention (statuses.py holds the rules), and the cohort's headline numbers, from
+the per-learner rows of queries.py."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.badges.models import BadgeAward, BadgeClass
-from lms.cohorts.models import Reminder
+from lms.cohorts.models import CohortInvitation, Reminder
 from lms.dashboards.queries import LearnerRow, Structure, learner_ids
+from lms.dashboards.statuses import (  # noqa: F401  (the names other dashboards use)
+    DEFAULT_INACTIVE_DAYS,
+    RISKS,
+    STATUSES,
+    Rules,
+    classify,
+    is_overdue,
+    status_label,
+)
 from lms.extensions import db
 
 ACTIVE_DAYS = 7
-RISKS = ("never_started", "inactive", "overdue", "failed_twice")
-DEFAULT_INACTIVE_DAYS = 14
 
 
 def risk_label(code: str, inactive_days: int = DEFAULT_INACTIVE_DAYS) -> str:
-    labels = {"never_started": _l("never started"), "overdue": _l("overdue"),
-              "failed_twice": _l("failed a quiz twice"),
-              "inactive": _l("inactive for %(days)s days or more", days=inactive_days)}
-    return str(labels[code])
+    """The short label of a status (exports and the matrix list a learner's risks with it)."""
+    return status_label(code)
 
 
-def is_overdue(learner: LearnerRow, due_on: date | None, now: datetime) -> bool:
-    return due_on is not None and due_on < now.date() and learner.completed_at is None
+def risk_reasons(learner: LearnerRow, *, due_on, now: datetime, inactive_days: int = DEFAULT_INACTIVE_DAYS,
+                 cohort=None) -> list[str]:
+    """Every at-risk code that holds for the learner, the most urgent (their status) first."""
+    return classify(learner, Rules.of(cohort, due_on=due_on, now=now, inactive_days=inactive_days))[1]
 
 
-def risk_reasons(learner: LearnerRow, *, due_on: date | None, now: datetime,
-                 inactive_days: int = DEFAULT_INACTIVE_DAYS) -> list[str]:
-    reasons = []
-    if learner.completed_at is None:
-        if not learner.started:
-            reasons.append("never_started")
-        elif learner.last_active < now - timedelta(days=inactive_days):
-            reasons.append("inactive")
-    if is_overdue(learner, due_on, now):
-        reasons.append("overdue")
-    if learner.failed_twice:
-        reasons.append("failed_twice")
-    return reasons
+def mark_risks(learners, *, due_on, now, inactive_days=DEFAULT_INACTIVE_DAYS, cohort=None) -> None:
+    """Set each row's `status`, `risks` (empty when nobody need act) and `expected` progress.
+    Pass the cohort: its grace period and start date are part of the rules (without it, the
+    default grace period and no start date)."""
+    rules = Rules.of(cohort, due_on=due_on, now=now, inactive_days=inactive_days)
+    for learner in learners:
+        learner.status, learner.risks, learner.expected = classify(learner, rules)
 
 
 def last_reminders(cohort) -> dict[int, datetime]:
@@ -47,9 +48,12 @@ def last_reminders(cohort) -> dict[int, datetime]:
                                    .where(Reminder.cohort_id == cohort.id).group_by(Reminder.user_id)).all())
 
 
-def mark_risks(learners: list[LearnerRow], *, due_on, now, inactive_days=DEFAULT_INACTIVE_DAYS) -> None:
-    for learner in learners:
-        learner.risks = risk_reasons(learner, due_on=due_on, now=now, inactive_days=inactive_days)
+def invitations_needing_attention(cohort, now: datetime) -> int:
+    """Pending invitations whose latest mail went a grace period ago or more."""
+    since = func.coalesce(CohortInvitation.sent_at, CohortInvitation.invited_at)
+    return db.session.scalar(select(func.count(CohortInvitation.id)).where(
+        CohortInvitation.cohort_id == cohort.id, CohortInvitation.response.is_(None),
+        since <= now - timedelta(days=Rules.of(cohort, due_on=None, now=now).grace_days))) or 0
 
 
 # ---- headline ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from lms.catalog.models import Course, Question, Quiz
 from lms.core.errors import abort_with
-from lms.quizzes import permissions, queries, rules
+from lms.quizzes import overrides, permissions, queries, rules
 from lms.quizzes import practice_state as rounds
 from lms.quizzes.forms import LARGEST
 from lms.quizzes.views import bp
@@ -41,6 +41,7 @@ class Practice:
     attempts: list
     questions: dict[int, Question]
     round: rounds.Round | None
+    settings: dict                # the learner's (with their override): when the answers show
 
 
 def _locale() -> str:
@@ -67,7 +68,7 @@ def _practice_or_refuse(course_slug: str, quiz_slug: str) -> Practice:
     if not questions:
         abort_with(409, _("This quiz has no questions yet."))
     found = rounds.load(session.get(rounds.KEY), quiz.id, set(questions))
-    return Practice(quiz, course, attempts, questions, found)
+    return Practice(quiz, course, attempts, questions, found, overrides.settings_for(current_user.id, quiz))
 
 
 def _keep(rnd: rounds.Round) -> rounds.Round:
@@ -98,7 +99,7 @@ def _posted(course_slug: str, quiz_slug: str, form_class) -> tuple[Practice, Fla
 def practice(course_slug: str, quiz_slug: str):
     p = _practice_or_refuse(course_slug, quiz_slug)
     rnd = p.round or _keep(rounds.new_round(p.quiz, list(p.questions.values())))
-    seen = rounds.disclosure(p.quiz.settings or {}, p.attempts)
+    seen = rounds.disclosure(p.settings, p.attempts)
     shown_in = _shown_in(p.quiz)
     step = None if rnd.finished else rounds.step(rnd, p.questions[rnd.question_id], p.quiz, seen, shown_in)
     return render_template("quizzes/practice.html", quiz=p.quiz, course=p.course, round=rnd,

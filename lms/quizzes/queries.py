@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from lms.catalog.models import Course, Lesson, Question, Quiz
 from lms.extensions import db
-from lms.quizzes import display, rules
-from lms.quizzes.models import IN_PROGRESS, QuestionResponse, QuizAttempt
+from lms.quizzes import display, overrides, rules
+from lms.quizzes.models import IN_PROGRESS, QuestionResponse, QuizAttempt, QuizOverride
 from lms.quizzes.results import combine
 
 
@@ -80,7 +80,9 @@ class Overview:
     rule: rules.StartRule
     lock_reason: str | None
     now: datetime
-    settings: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)  # the learner's: the quiz's with their override
+    extra_attempts: int = 0       # given by a facilitator (lms/quizzes/overrides.py)
+    extra_minutes: int = 0
 
     @property
     def open_attempt(self):
@@ -104,12 +106,15 @@ class Overview:
         return self.lock_reason is None and self.rule.allowed
 
 
-def overview(quiz: Quiz, course: Course, attempts: list, lock_reason: str | None, *, now) -> Overview:
-    settings = quiz.settings or {}
+def overview(quiz: Quiz, course: Course, attempts: list, lock_reason: str | None, *, now,
+             override: QuizOverride | None = None) -> Overview:
+    settings = overrides.effective_settings(quiz.settings or {}, override)
+    extra_attempts, extra_minutes = overrides.applied(quiz.settings or {}, override)
     size = pool_size(quiz.id)
     return Overview(quiz=quiz, course=course, attempts=attempts, now=now, settings=settings,
                     questions=rules.question_count(settings, size), pool=size, lock_reason=lock_reason,
-                    rule=rules.start_rule(settings, attempts, now, size))
+                    rule=rules.start_rule(settings, attempts, now, size),
+                    extra_attempts=extra_attempts, extra_minutes=extra_minutes)
 
 
 def attempt_questions(attempt: QuizAttempt, locale: str) -> list[display.QuestionView]:

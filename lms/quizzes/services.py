@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.catalog.models import Question, Quiz
 from lms.core.signals import quiz_passed, quiz_submitted
 from lms.extensions import db
-from lms.quizzes import queries, rules
+from lms.quizzes import overrides, queries, rules
 from lms.quizzes.display import answered
 from lms.quizzes.models import FINISHED, IN_PROGRESS, QuestionResponse, QuizAttempt
 from lms.quizzes.types import TYPES, grade
@@ -86,12 +86,13 @@ def start_attempt(user, quiz, *, now, language: str = "en") -> QuizAttempt:
         if current.state == IN_PROGRESS:
             return current
     pool = queries.pool(quiz.id)
-    rule = rules.start_rule(quiz.settings or {}, attempts, now, len(pool))
+    settings = overrides.settings_for(user.id, quiz)  # the learner's: extra attempts and time count
+    rule = rules.start_rule(settings, attempts, now, len(pool))
     if not rule.allowed:
         raise QuizError(rule.code, rule.reason)
     seed = secrets.randbelow(2**31)
-    question_ids, orders = plan_attempt(pool, quiz.settings or {}, seed)
-    limit = (quiz.settings or {}).get("time_limit_minutes", 0)
+    question_ids, orders = plan_attempt(pool, settings, seed)
+    limit = settings.get("time_limit_minutes", 0)
     attempt = QuizAttempt(
         user_id=user.id, quiz_id=quiz.id, course_id=quiz.course_id,
         number=max((a.number for a in attempts), default=0) + 1, state=IN_PROGRESS,

@@ -10,7 +10,7 @@ from lms.core.db import mark_write_transaction, utcnow
 from lms.core.errors import abort_with, render_error
 from lms.core.htmx import is_htmx
 from lms.extensions import db
-from lms.quizzes import permissions, queries, rules, services
+from lms.quizzes import overrides, permissions, queries, rules, services
 from lms.quizzes.forms import SaveForm, SubmitForm
 from lms.quizzes.models import FINISHED
 
@@ -74,7 +74,8 @@ def _close_if_overdue(attempt):
 
 def _overview(quiz, course, now):
     attempts = queries.attempts_of(current_user.id, quiz.id)
-    return queries.overview(quiz, course, attempts, permissions.start_refusal(current_user, quiz), now=now)
+    return queries.overview(quiz, course, attempts, permissions.start_refusal(current_user, quiz), now=now,
+                            override=overrides.override_for(current_user.id, quiz.id))
 
 
 @bp.get("/courses/<course_slug>/quizzes/<quiz_slug>")

@@ -56,9 +56,11 @@ def upgrade():
     sa.Column('translations', sa.JSON(), nullable=False),
     sa.Column('audience', sa.JSON(), nullable=False),
     sa.Column('recipient_count', sa.Integer(), nullable=False),
+    sa.Column('send_key', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], name=op.f('fk_cohort_message_cohort_id_cohort')),
     sa.ForeignKeyConstraint(['sent_by_id'], ['user.id'], name=op.f('fk_cohort_message_sent_by_id_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_message'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_message')),
+    sa.UniqueConstraint('send_key', name=op.f('uq_cohort_message_send_key'))
     )
     with op.batch_alter_table('cohort_message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cohort_message_cohort_id'), ['cohort_id'], unique=False)

@@ -6,7 +6,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from lms.auth.models import User
-from lms.cohorts.models import Organisation
+from lms.cohorts.models import CohortInvitation, Organisation
 from lms.core.models import AuditEvent
 from lms.extensions import db
 from lms.learning.models import Enrollment
@@ -30,7 +30,12 @@ def count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_good_file_creates_accounts_adds_them_and_mails_each(client, login, make, make_cohort, smtp_server):
+def invitations(cohort):
+    db.session.rollback()
+    return {i.user_id: i for i in db.session.scalars(select(CohortInvitation).where(CohortInvitation.cohort_id == cohort.id))}
+
+
+def test_good_file_invites_everyone_alike_and_nobody_joins_yet(client, login, make, make_cohort, smtp_server):
     facilitator = make.user(role="facilitator")
     course = make.course()
     cohort = make_cohort(facilitator=facilitator, courses=[course], name="Justice 2026")
@@ -39,25 +44,30 @@ def test_good_file_creates_accounts_adds_them_and_mails_each(client, login, make
     response = upload(client, cohort, GOOD)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "New accounts created: 2 (invitations sent: 2)" in page
-    assert "Existing accounts added to the cohort: 1" in page
+    assert "3 people invited: they join the cohort when they accept." in page
+    assert "account" not in page.split("Import finished")[1].split("</section>")[0].lower()  # nothing on who had one
     db.session.rollback()
     users = {u.email: u for u in db.session.scalars(select(User))}
     amina, carlos = users["amina.d@example.org"], users["carlos.p@example.org"]
     assert amina.password_hash is None and amina.locale == "fr" and carlos.locale == "es"
-    assert users["mei.c@example.org"].name == "Mei Existing"        # existing account left as it was
+    mei = users["mei.c@example.org"]
+    assert (mei.name, mei.organisation_id, mei.organisation_text) == ("Mei Existing", None, None)  # untouched
     assert count(Organisation) == 1                                  # matched case-insensitively
     assert amina.organisation_id == carlos.organisation_id is not None
-    assert active_learner_ids(cohort.id) == {amina.id, carlos.id, existing.id}
-    assert {e.user_id for e in db.session.scalars(select(Enrollment))} == {amina.id, carlos.id, existing.id}
-    assert sorted(m["To"] for m in smtp_server.messages) == ["amina.d@example.org", "carlos.p@example.org"]
-    french = next(m for m in smtp_server.messages if m["To"] == "amina.d@example.org")
-    assert "Justice 2026" in french["Subject"]
+    assert active_learner_ids(cohort.id) == set() and count(Enrollment) == 0   # nobody joined
+    invited = invitations(cohort)
+    assert set(invited) == {amina.id, carlos.id, existing.id} and invited[existing.id].name == "Mei Chen"
+    mails = {m["To"]: m for m in smtp_server.messages}
+    assert sorted(mails) == ["amina.d@example.org", "carlos.p@example.org", "mei.c@example.org"]
+    assert "/welcome/" in mails["amina.d@example.org"].get_content()
+    assert "/invitations/" in mails["mei.c@example.org"].get_content()
+    assert "Justice 2026" in mails["amina.d@example.org"]["Subject"]
     assert db.session.scalar(select(AuditEvent.data).where(AuditEvent.action == "cohort.roster_imported")) == \
-        {"created": 2, "added": 1, "organisations": 1}
+        {"invited": 3, "organisations": ["Ministry of Justice"]}
 
 
-def test_invitation_link_welcomes_logs_in_and_lands_on_the_course(client, login, make, make_cohort, smtp_server, app):
+def test_invitation_link_welcomes_logs_in_joins_and_lands_on_the_course(client, login, make, make_cohort,
+                                                                        smtp_server, app):
     facilitator = make.user(role="facilitator")
     course = make.course(title="Working with the UPR")
     cohort = make_cohort(facilitator=facilitator, courses=[course])
@@ -73,6 +83,11 @@ def test_invitation_link_welcomes_logs_in_and_lands_on_the_course(client, login,
     response = learner.post(link, data={"password": "a long new passphrase", "confirm": "a long new passphrase"})
     assert response.status_code == 303 and response.headers["Location"] == f"/courses/{course.slug}"
     assert "New Learner" in learner.get("/learning").get_data(as_text=True)   # logged in
+    db.session.rollback()
+    new = db.session.scalar(select(User).where(User.email == "new.learner@example.org"))
+    assert active_learner_ids(cohort.id) == {new.id}
+    assert invitations(cohort)[new.id].response == "accepted"
+    assert db.session.scalar(select(Enrollment.course_id).where(Enrollment.user_id == new.id)) == course.id
     used = learner.get(link)
     assert used.status_code == 400 and "/login" in used.get_data(as_text=True)  # the link worked once
 
@@ -83,10 +98,11 @@ def test_uploading_the_same_file_again_changes_nothing_and_sends_nothing(client,
     login(facilitator)
     upload(client, cohort, GOOD)
     sent = len(smtp_server.messages)
-    before = {model.__name__: count(model) for model in (User, Organisation, Enrollment, AuditEvent)}
+    before = {model.__name__: count(model) for model in (User, Organisation, Enrollment, AuditEvent, CohortInvitation)}
     response = upload(client, cohort, GOOD)
-    assert "Already in the cohort, unchanged: 3" in response.get_data(as_text=True)
-    assert {model.__name__: count(model) for model in (User, Organisation, Enrollment, AuditEvent)} == before
+    assert "Already in the cohort or already invited, unchanged: 3" in response.get_data(as_text=True)
+    assert {model.__name__: count(model) for model in (User, Organisation, Enrollment, AuditEvent,
+                                                       CohortInvitation)} == before
     assert len(smtp_server.messages) == sent
 
 
@@ -100,7 +116,7 @@ def test_bad_rows_block_the_import_and_are_listed(client, login, make, make_coho
     assert "3 rows have problems. Nothing was imported." in page
     for line in ("<td>5</td>", "<td>6</td>", "<td>7</td>"):
         assert line in page
-    assert count(User) == 1 and active_learner_ids(cohort.id) == set() and count(Organisation) == 0
+    assert count(User) == 1 and invitations(cohort) == {} and count(Organisation) == 0
     assert smtp_server.messages == []
 
 
@@ -112,7 +128,7 @@ def test_only_good_rows_when_ticked(client, login, make, make_cohort, smtp_serve
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Rows skipped because of a problem: 1" in page and "<td>5</td>" in page
-    assert len(active_learner_ids(cohort.id)) == 3
+    assert len(invitations(cohort)) == 3
     assert len(smtp_server.messages) == 3
 
 
@@ -125,13 +141,13 @@ def test_formula_and_script_names_are_stored_as_text_and_shown_escaped(client, l
     db.session.rollback()
     names = set(db.session.scalars(select(User.name).where(User.email.in_(["formula@example.org", "script@example.org"]))))
     assert names == {"=cmd|' /C calc'!A0", "<script>alert(1)</script>"}
-    page = client.get(f"/cohorts/{cohort.id}/members").get_data(as_text=True)
+    page = client.get(f"/cohorts/{cohort.id}/members?state=invited").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "=cmd|&#39; /C calc&#39;!A0" in page
 
 
-def test_capacity_marks_the_rows_that_do_not_fit(client, login, make, make_cohort):
+def test_capacity_counts_members_and_pending_invitations(client, login, make, make_cohort):
     facilitator = make.user(role="facilitator")
     cohort = make_cohort(facilitator=facilitator, learners=[make.user()], capacity=2)
     login(facilitator)
@@ -139,23 +155,30 @@ def test_capacity_marks_the_rows_that_do_not_fit(client, login, make, make_cohor
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert page.count("The cohort is full (capacity 2)") == 2
-    assert len(active_learner_ids(cohort.id)) == 1
+    assert invitations(cohort) == {}
     upload(client, cohort, GOOD, only_good=True)
-    assert len(active_learner_ids(cohort.id)) == 2
+    assert len(invitations(cohort)) == 1
+    response = upload(client, cohort, "name,email\nLate,late@example.org\n")   # the invitation holds the place
+    assert "The cohort is full (capacity 2)" in response.get_data(as_text=True)
 
 
-def test_deactivated_accounts_and_facilitators_are_bad_rows(client, login, make, make_cohort):
+def test_upload_messages_never_tell_which_emails_have_accounts_or_are_staff(client, login, make, make_cohort,
+                                                                             smtp_server):
     facilitator = make.user(role="facilitator", email="fac@example.org")
     make.user(email="gone@example.org", active=False)
+    make.user(role="admin", email="boss@example.org")
+    make.user(email="known@example.org")
     cohort = make_cohort(facilitator=facilitator)
     login(facilitator)
-    make.user(role="admin", email="boss@example.org")
-    page = upload(client, cohort, "name,email\nGone,gone@example.org\nMe,fac@example.org\n"
-                                  "Boss,boss@example.org\n").get_data(as_text=True)
-    assert "The account gone@example.org is deactivated." in page
-    assert "fac@example.org facilitates this cohort." in page
-    assert "boss@example.org is a staff account, not a learner." in page
-    assert active_learner_ids(cohort.id) == set()
+    rows = "Gone,gone@example.org\nBoss,boss@example.org\nKnown,known@example.org\nNew,new@example.org\n"
+    page = upload(client, cohort, "name,email\nMe,fac@example.org\n" + rows).get_data(as_text=True)
+    assert "fac@example.org facilitates this cohort." in page       # the uploader sees that on the cohort's page
+    for hint in ("deactivated", "staff", "gone@example.org", "boss@example.org", "known@example.org"):
+        assert hint not in page
+    page = upload(client, cohort, "name,email\n" + rows, only_good=True).get_data(as_text=True)
+    assert "4 people invited" in page
+    assert active_learner_ids(cohort.id) == set() and len(invitations(cohort)) == 4
+    assert "gone@example.org" not in {m["To"] for m in smtp_server.messages}   # it cannot log in: no mail
 
 
 def test_non_utf8_and_oversized_files_are_refused(client, login, make, make_cohort, app):
@@ -191,12 +214,18 @@ def test_import_costs_the_same_number_of_queries_for_5_or_200_rows(client, login
         return "name,email,organisation\n" + "".join(
             f"P{tag}{n},p{tag}{n}@example.org,Org {tag} {n % 3}\n" for n in range(size))
 
+    for n in range(200):
+        make.user(email=f"pc{n}@example.org")   # existing accounts cost no more either
+    db.session.rollback()
+    assert cohort.id
     with count_queries() as small:
-        assert "New accounts created: 5 (invitations sent: 5)" in upload(client, cohort, roster(5, "a")).get_data(as_text=True)
+        assert "5 people invited" in upload(client, cohort, roster(5, "a")).get_data(as_text=True)
     with count_queries() as large:
-        assert "New accounts created: 200 (invitations sent: 200)" in upload(client, cohort, roster(200, "b")).get_data(as_text=True)
-    assert small.count == large.count
-    assert len(active_learner_ids(cohort.id)) == 205
+        assert "200 people invited" in upload(client, cohort, roster(200, "b")).get_data(as_text=True)
+    with count_queries() as known:
+        assert "200 people invited" in upload(client, cohort, roster(200, "c")).get_data(as_text=True)
+    assert small.count == large.count and known.count <= large.count
+    assert len(invitations(cohort)) == 405
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 410
 
