@@ -42,8 +42,9 @@ def is_last_admin(user: User) -> bool:
     return others == 0
 
 
-def delete_account(user: User, *, now: datetime) -> None:
-    """Anonymise the account and every copy of its name and address; AccountError if refused."""
+def delete_account(user: User, *, now: datetime, actor: User | None = None) -> None:
+    """Anonymise the account and every copy of its name and address; AccountError if refused.
+    `actor`: an administrator doing it for the person (the audit event names them)."""
     if user.deleted_at is not None:
         raise services.AccountError(_("This account has already been deleted."))
     if is_last_admin(user):
@@ -59,7 +60,7 @@ def delete_account(user: User, *, now: datetime) -> None:
     services.end_sessions(user)
     db.session.flush()
     scrub_copies(name, email, replacement_name=DELETED_NAME, replacement_email=user.email)
-    audit.record(user, "user.deleted", user)
+    audit.record(actor or user, "user.deleted", user)
     db.session.flush()
 
 

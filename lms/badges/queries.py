@@ -77,9 +77,9 @@ def recent_awards(search: str | None = None, limit: int = 100) -> list[AwardRow]
     return [AwardRow(*row) for row in rows]
 
 
-def awards_page(*, search: str = "", status: str = "", page: int = 1,
-                per_page: int = AWARDS_PER_PAGE) -> AwardPage:
+def awards_page(*, search: str = "", status: str = "", page: int = 1, per_page: int | None = None) -> AwardPage:
     """One page of awards, newest first, with their badge and learner. Two queries."""
+    per_page = per_page or AWARDS_PER_PAGE
     query = _matching(_award_rows(), search, status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     pages = max((total + per_page - 1) // per_page, 1)

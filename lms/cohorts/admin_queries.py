@@ -1,11 +1,13 @@
 """Reads for the admin pages. One query per figure, whatever the platform size."""
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, or_, select
 
 from lms.auth.models import User
 from lms.catalog.models import Course
-from lms.cohorts.models import Organisation
+from lms.cohorts.models import Cohort, Organisation
+from lms.core.models import AuditEvent
 from lms.extensions import db
 from lms.learning.models import Enrollment
 
@@ -48,14 +50,60 @@ def totals() -> dict:
     return dict(zip(("learners", "facilitators", "admins", "deactivated"), row, strict=True))
 
 
-def organisations_with_counts():
-    """[(Organisation, members)] by name. One query."""
-    members = (select(User.organisation_id, func.count().label("n"))
-               .where(User.organisation_id.is_not(None)).group_by(User.organisation_id).subquery())
-    return db.session.execute(
-        select(Organisation, func.coalesce(members.c.n, 0))
-        .outerjoin(members, members.c.organisation_id == Organisation.id)
+# A CSV upload writes its audit event moments after creating the organisations it names.
+CSV_WINDOW = timedelta(minutes=10)
+
+
+@dataclass
+class OrganisationRow:
+    organisation: Organisation
+    people: int
+    cohorts: int
+    source: str                      # "admin" | "csv" | "other" (command line, demo data, older data)
+    by: str | None = None            # who created it
+    cohort: Cohort | None = None     # the cohort whose upload created it
+
+
+def organisations_with_counts() -> list[OrganisationRow]:
+    """Every organisation by name with its people and cohorts, and how it was created. Two
+    queries: the rows, then the actors and cohorts of the audit events they point to."""
+    people = (select(User.organisation_id, func.count().label("n"))
+              .where(User.organisation_id.is_not(None)).group_by(User.organisation_id).subquery())
+    cohorts = (select(Cohort.organisation_id, func.count().label("n"))
+               .where(Cohort.organisation_id.is_not(None)).group_by(Cohort.organisation_id).subquery())
+    created = (select(AuditEvent.id).where(AuditEvent.action == "organisation.created",
+                                           AuditEvent.target_type == "organisation",
+                                           AuditEvent.target_id == Organisation.id)
+               .order_by(AuditEvent.id).limit(1).scalar_subquery())
+    uploaded = (select(AuditEvent.id).where(AuditEvent.action == "cohort.roster_imported",
+                                            AuditEvent.at >= Organisation.created_at)
+                .order_by(AuditEvent.at, AuditEvent.id).limit(1).scalar_subquery())
+    rows = db.session.execute(
+        select(Organisation, func.coalesce(people.c.n, 0), func.coalesce(cohorts.c.n, 0),
+               created.label("created"), uploaded.label("uploaded"))
+        .outerjoin(people, people.c.organisation_id == Organisation.id)
+        .outerjoin(cohorts, cohorts.c.organisation_id == Organisation.id)
         .order_by(Organisation.name)).all()
+    wanted = {event_id for row in rows for event_id in (row.created, row.uploaded) if event_id}
+    events = {event.id: (event, name, cohort) for event, name, cohort in db.session.execute(
+        select(AuditEvent, User.name, Cohort).outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Cohort, (AuditEvent.target_type == "cohort") & (Cohort.id == AuditEvent.target_id))
+        .where(AuditEvent.id.in_(wanted)))} if wanted else {}
+    return [_organisation_row(row, events) for row in rows]
+
+
+def _organisation_row(row, events) -> OrganisationRow:
+    organisation, people, cohorts = row[0], row[1], row[2]
+    if row.created in events:
+        _event, by, _cohort = events[row.created]
+        return OrganisationRow(organisation, people, cohorts, "admin", by)
+    if row.uploaded in events:
+        event, by, cohort = events[row.uploaded]
+        names = (event.data or {}).get("organisations")
+        named = organisation.name in names if isinstance(names, list) else bool(names)
+        if named or event.at - organisation.created_at <= CSV_WINDOW:
+            return OrganisationRow(organisation, people, cohorts, "csv", by, cohort)
+    return OrganisationRow(organisation, people, cohorts, "other")
 
 
 @dataclass

@@ -1,22 +1,20 @@
-"""Admin pages: platform overview, organisations, users, all cohorts."""
+"""Admin pages: platform overview, users list (role, deactivation), all cohorts, and the
+confirmation step every admin action that is hard to undo goes through.
+
+Organisations are in admin_org_views.py, the user page in admin_user_views.py."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.auth.models import ROLES, User
-from lms.cohorts import admin_queries, admin_services, queries
+from lms.cohorts import admin_queries, admin_services, admin_user_queries, queries
+from lms.cohorts.admin_forms import ActiveForm, RoleForm
 from lms.cohorts.countries import country_name
-from lms.cohorts.forms import (
-    KIND_LABELS,
-    ROLE_LABELS,
-    STATUS_LABELS,
-    ActiveForm,
-    OrganisationForm,
-    RoleForm,
-)
-from lms.cohorts.models import COHORT_STATUSES, Organisation
+from lms.cohorts.forms import KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from lms.cohorts.models import COHORT_STATUSES
 from lms.cohorts.services import CohortError
 from lms.cohorts.views import bp, me
-from lms.core.db import utcnow
+from lms.core.errors import abort_with
 from lms.core.htmx import render_page_or_fragment
 from lms.core.security import require_role
 from lms.extensions import db
@@ -32,44 +30,45 @@ def admin_home():
                            country_name=country_name, kind_labels=KIND_LABELS)
 
 
-def render_organisations(form, status=200):
-    return render_template("admin/organisations.html", form=form, kind_labels=KIND_LABELS,
-                           country_name=country_name,
-                           rows=admin_queries.organisations_with_counts()), status
+# ---- the confirmation step ------------------------------------------------------------------
+
+def confirm_page(*, title: str, button: str, cancel_url: str, consequences=(), intro: str | None = None,
+                 hidden: dict | None = None):
+    """The first POST of an action: what it will do, and a button that posts it again with
+    confirmed=1 (templates/_confirm.html). Nothing has changed yet."""
+    return render_template("admin/confirm.html", title=title, intro=intro, button=button,
+                           consequences=consequences, cancel_url=cancel_url, hidden=hidden or {},
+                           action=request.full_path.rstrip("?"))
 
 
-def _save_organisation(organisation, form) -> bool:
+def confirm_then(check, confirmation, act, *, done: str, back: str):
+    """Refuse (the reason, on a 400/409 page), else show the consequences (first POST), else
+    act, commit and go back with a message."""
     try:
-        admin_services.save_organisation(organisation, user=me(), now=utcnow(), name=form.name.data,
-                                         kind=form.kind.data, country=form.country.data)
+        check()
+        if request.form.get("confirmed") != "1":
+            return confirmation()
+        act()
     except CohortError as error:
-        form.name.errors.append(str(error))
-        return False
+        db.session.rollback()
+        abort_with(error.status, str(error))
     db.session.commit()
-    return True
+    flash(done, "success")
+    return redirect(back)
 
 
-@bp.route("/admin/organisations", methods=["GET", "POST"])
-@require_role("admin")
-def admin_organisations():
-    form = OrganisationForm()
-    if form.validate_on_submit() and _save_organisation(None, form):
-        flash(_("Organisation %(name)s created.", name=form.name.data.strip()), "success")
-        return redirect(url_for("cohorts.admin_organisations"))
-    return render_organisations(form, 400 if form.errors else 200)
+def target_user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
 
 
-@bp.route("/admin/organisations/<int:organisation_id>", methods=["GET", "POST"])
-@require_role("admin")
-def admin_organisation(organisation_id):
-    organisation = db.session.get(Organisation, organisation_id) or abort(404)
-    form = OrganisationForm(obj=organisation)
-    if form.validate_on_submit() and _save_organisation(organisation, form):
-        flash(_("Organisation saved."), "success")
-        return redirect(url_for("cohorts.admin_organisations"))
-    return render_template("admin/organisation.html", form=form, organisation=organisation), \
-        400 if form.errors else 200
+def back_url(target: User) -> str:
+    """Actions posted from the user page return there; from the list, to the list."""
+    if request.args.get("back") == "user":
+        return url_for("cohorts.admin_user", user_id=target.id)
+    return url_for("cohorts.admin_users", q=request.args.get("q") or None)
 
+
+# ---- users ----------------------------------------------------------------------------------
 
 def render_users(status=200):
     search = request.args.get("q", "")[:100]
@@ -88,33 +87,68 @@ def admin_users():
     return render_users()
 
 
-def _change_user(user_id: int, form, change) -> object:
-    target = db.session.get(User, user_id) or abort(404)
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        change(target)
-    except CohortError as error:
-        flash(str(error), "error")
-        return render_users(error.status)
-    db.session.commit()
-    flash(_("Saved: %(email)s.", email=target.email), "success")
-    return redirect(url_for("cohorts.admin_users", q=request.args.get("q") or None))
+def role_consequences(target: User, role: str) -> list[str]:
+    powers = {
+        "admin": _("An administrator can see every cohort and every learner (progress, scores and "
+                   "answers), change anyone's role, deactivate or anonymise accounts, and manage "
+                   "organisations, badges and the mail outbox."),
+        "facilitator": _("A facilitator can create cohorts, invite learners with a CSV file, message "
+                         "them, and see the progress, scores and answers of the learners in the "
+                         "cohorts they facilitate."),
+        "learner": _("A learner takes courses and joins cohorts, and sees only their own progress."),
+    }
+    lines = [_("%(name)s becomes: %(role)s.", name=target.name, role=ROLE_LABELS[role]), powers[role],
+             _("They are logged out everywhere and log in again with the new rights.")]
+    facilitated = admin_user_queries.facilitated_cohorts(target.id)
+    if facilitated and role == "learner":
+        lines.append(ngettext("They still facilitate %(num)d cohort and keep seeing its learners: remove "
+                              "them in its settings if they should not.",
+                              "They still facilitate %(num)d cohorts and keep seeing their learners: "
+                              "remove them in those cohorts' settings if they should not.", facilitated))
+    return lines
 
 
 @bp.post("/admin/users/<int:user_id>/role")
 @require_role("admin")
 def admin_user_role(user_id):
-    form = RoleForm()
-    return _change_user(user_id, form, lambda target: admin_services.change_role(target, form.role.data, user=me()))
+    target, form = target_user(user_id), RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    role = form.role.data
+    return confirm_then(
+        lambda: admin_services.check_role_change(target, role, user=me()),
+        lambda: confirm_page(title=_("Change the role of %(name)s?", name=target.name),
+                             button=_("Make %(name)s: %(role)s", name=target.name, role=ROLE_LABELS[role]),
+                             consequences=role_consequences(target, role), hidden={"role": role},
+                             cancel_url=back_url(target)),
+        lambda: admin_services.change_role(target, role, user=me()),
+        done=_("%(name)s is now: %(role)s.", name=target.name, role=ROLE_LABELS[role]), back=back_url(target))
+
+
+def active_consequences(target: User, active: bool) -> list[str]:
+    if active:
+        return [_("%(name)s can log in again with their password.", name=target.name)]
+    return [_("%(name)s is logged out everywhere and can no longer log in.", name=target.name),
+            _("Their progress, cohorts and badges are kept; you can reactivate the account later.")]
 
 
 @bp.post("/admin/users/<int:user_id>/active")
 @require_role("admin")
 def admin_user_active(user_id):
-    form = ActiveForm()
-    return _change_user(user_id, form,
-                        lambda target: admin_services.set_active(target, form.active.data == "1", user=me()))
+    target, form = target_user(user_id), ActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    active = form.active.data == "1"
+    return confirm_then(
+        lambda: admin_services.check_set_active(target, active, user=me()),
+        lambda: confirm_page(title=(_("Reactivate %(name)s?", name=target.name) if active
+                                    else _("Deactivate %(name)s?", name=target.name)),
+                             button=_("Reactivate the account") if active else _("Deactivate the account"),
+                             consequences=active_consequences(target, active),
+                             hidden={"active": form.active.data}, cancel_url=back_url(target)),
+        lambda: admin_services.set_active(target, active, user=me()),
+        done=(_("The account of %(name)s is active again.", name=target.name) if active
+              else _("The account of %(name)s is deactivated.", name=target.name)), back=back_url(target))
 
 
 @bp.get("/admin/cohorts")
@@ -126,3 +160,6 @@ def admin_cohorts():
     return render_template("admin/cohorts.html", rows=rows, status=status, statuses=COHORT_STATUSES,
                            status_labels=STATUS_LABELS,
                            facilitators=queries.facilitators_by_cohort(row.Cohort.id for row in rows))
+
+
+from lms.cohorts import admin_org_views, admin_user_views  # noqa: E402,F401  (routes on bp)

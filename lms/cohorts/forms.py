@@ -20,9 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from lms.auth.models import ROLES
-from lms.cohorts.countries import country_choices
-from lms.cohorts.models import COHORT_STATUSES, ORGANISATION_KINDS
+from lms.cohorts.models import COHORT_STATUSES
 from lms.core.i18n import translated
 
 KIND_LABELS = {
@@ -128,21 +126,3 @@ class UploadForm(FlaskForm):
 
 class CodeForm(FlaskForm):
     code = StringField(_l("Cohort code"), validators=[DataRequired(), Length(max=40)])
-
-
-class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), no_control_characters])
-    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in ORGANISATION_KINDS], default="other")
-    country = SelectField(_l("Country"), validators=[Optional()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("None"))] + country_choices()
-
-
-class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
-
-
-class ActiveForm(FlaskForm):
-    active = StringField(validators=[AnyOf(["0", "1"])])

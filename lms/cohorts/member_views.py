@@ -6,13 +6,22 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.auth.models import User
-from lms.cohorts import invitations, queries, roster, services
-from lms.cohorts.forms import ActionForm, JoinCodeForm, MoveForm, UploadForm
+from lms.cohorts import consent, invitations, queries, roster, services
+from lms.cohorts.forms import (
+    INVITATION_ACTIONS,
+    LEARNER_ACTIONS,
+    ActionForm,
+    BulkForm,
+    JoinCodeForm,
+    MoveForm,
+    UploadForm,
+)
 from lms.cohorts.models import Cohort, CohortInvitation
 from lms.cohorts.permissions import can_manage_cohort
 from lms.cohorts.views import bp, managed_cohort, me
 from lms.core.db import utcnow
 from lms.core.htmx import render_page_or_fragment
+from lms.core.i18n import translated
 from lms.core.security import allows_upload
 from lms.extensions import db
 
@@ -24,10 +33,20 @@ def _page_number() -> int:
     return int(value) if value.isdigit() else 1
 
 
-def render_members(cohort: Cohort, status: int = 200):
-    state = request.args.get("state", "active")
-    state = state if state in ("active", "removed", "all") else "active"
-    search = request.args.get("q", "")[:100]
+def _bulk_form(cohort: Cohort, state: str, search: str, targets) -> BulkForm:
+    """The list's bulk form: move targets inline when there are few (else a page to choose one
+    follows), and a choice of course (for reminders and exports) when the cohort has several."""
+    form = BulkForm(formdata=None, q=search, actions=INVITATION_ACTIONS if state == "invited" else LEARNER_ACTIONS)
+    few = len(targets) <= INLINE_MOVE_TARGETS
+    form.target_id.choices = [(c.id, c.name) for c in targets] if few else []
+    form.course.choices = [(course.id, translated(course)) for _link, course in queries.assigned_courses(cohort)]
+    return form
+
+
+def render_members(cohort: Cohort, status: int = 200, *, state: str | None = None, search: str | None = None):
+    state = state or request.args.get("state", "active")
+    state = state if state in queries.MEMBER_STATES else "active"
+    search = (request.args.get("q", "") if search is None else search)[:100]
     listing = queries.members_page(cohort, state=state, search=search, page=_page_number())
     targets = queries.move_targets(current_user, cohort, limit=INLINE_MOVE_TARGETS + 1)
     move_form = MoveForm()
@@ -35,8 +54,8 @@ def render_members(cohort: Cohort, status: int = 200):
     return render_page_or_fragment(
         "cohorts/members.html", "cohorts/_members.html", cohort=cohort, listing=listing, state=state,
         search=search, move_form=move_form, action_form=ActionForm(), code_form=JoinCodeForm(),
-        room=services.room_left(cohort), join_link=invitations.join_link(cohort),
-        inline_move_targets=INLINE_MOVE_TARGETS), status
+        bulk_form=_bulk_form(cohort, state, search, targets), room=services.room_left(cohort),
+        join_link=invitations.join_link(cohort), inline_move_targets=INLINE_MOVE_TARGETS), status
 
 
 @bp.get("/cohorts/<int:cohort_id>/members")
@@ -99,9 +118,17 @@ def move_member(cohort_id, user_id):
 
 @bp.post("/cohorts/<int:cohort_id>/members/<int:user_id>/invite")
 def resend_invite(cohort_id, user_id):
+    """A member who never chose a password (added before invitations had their own list) gets
+    the link again; someone merely invited is on the list of invitations (bulk_views.py)."""
     cohort = managed_cohort(cohort_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    invitation = db.session.scalar(consent.pending(cohort.id).where(CohortInvitation.user_id == user_id))
+    if invitation is not None:
+        consent.resend(cohort, [invitation], user=me(), now=utcnow())
+        db.session.commit()
+        flash(_("The invitation was sent again."), "success")
+        return redirect(url_for("cohorts.members", cohort_id=cohort.id, state="invited"))
     learner = db.session.get(User, user_id)
     if learner is None or services.learner_membership(cohort, user_id) is None:
         abort(404)
@@ -148,3 +175,6 @@ def upload(cohort_id):
     db.session.commit()
     return render_template("cohorts/upload.html", cohort=cohort, form=UploadForm(formdata=None),
                            roster=checked, result=result)
+
+
+from lms.cohorts import bulk_views  # noqa: E402,F401  (the bulk actions' routes, on bp)

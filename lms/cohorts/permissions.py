@@ -72,3 +72,13 @@ def cohort_for(user, cohort_id: int, allowed=can_view_cohort) -> Cohort:
     if not allowed(user, cohort):
         abort(403)
     return cohort
+
+
+def visible_since_joining(cohort_id: int, user_id, moment):
+    """A condition on a row of learner activity (`user_id`, dated `moment`, both columns): true
+    when its learner is a current learner of the cohort and it happened after they joined it.
+    A cohort's facilitators see nothing a learner did before joining: not their scores, times,
+    progress, completions nor badges from another cohort or from studying alone."""
+    return exists().where(
+        CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id, CohortMember.role == "learner",
+        CohortMember.removed_at.is_(None), CohortMember.joined_at <= moment)

@@ -100,7 +100,7 @@ def _matching(stmt, search: str, *columns):
     return stmt.where(or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns)))
 
 
-def _chunks(ids) -> list[list[int]]:
+def chunked(ids) -> list[list[int]]:
     ids = list(dict.fromkeys(ids))
     return [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
@@ -166,7 +166,7 @@ def learner_selection(cohort: Cohort, *, search: str = "", ids=None) -> list[int
     stmt = _matching(stmt, search, User.name, User.email).order_by(func.lower(User.name), User.id)
     if ids is None:
         return list(db.session.scalars(stmt))
-    return [user_id for chunk in _chunks(ids)
+    return [user_id for chunk in chunked(ids)
             for user_id in db.session.scalars(stmt.where(CohortMember.user_id.in_(chunk)))]
 
 
@@ -180,4 +180,4 @@ def invitation_selection(cohort: Cohort, *, search: str = "", ids=None) -> list[
         func.lower(CohortInvitation.name), CohortInvitation.id)
     if ids is None:
         return list(db.session.scalars(stmt))
-    return [row for chunk in _chunks(ids) for row in db.session.scalars(stmt.where(CohortInvitation.id.in_(chunk)))]
+    return [row for chunk in chunked(ids) for row in db.session.scalars(stmt.where(CohortInvitation.id.in_(chunk)))]

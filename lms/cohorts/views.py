@@ -161,4 +161,11 @@ def remove_facilitator(cohort_id, user_id):
     return redirect(url_for("cohorts.manage", cohort_id=cohort.id, _anchor="facilitators"))
 
 
-from lms.cohorts import admin_views, invitation_views, join_views, member_views, welcome_views  # noqa: E402,F401  (routes on bp)
+from lms.cohorts import (  # noqa: E402,F401  (routes on bp)
+    admin_views,
+    invitation_views,
+    join_views,
+    member_views,
+    message_views,
+    welcome_views,
+)

@@ -13,15 +13,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import format_date
 from sqlalchemy import Date, Integer, bindparam, cast, func, literal, select, union
 
+from lms.cohorts.permissions import visible_since_joining
 from lms.core.db import UTCDateTime
-from lms.dashboards.queries import Structure, learner_ids
+from lms.dashboards.queries import Structure
 from lms.extensions import db
 from lms.learning.models import Enrollment, LessonProgress
 from lms.quizzes.models import QuizAttempt
 
 MAX_WEEKS = 52
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 48
+# Two panels over the same weeks, each with its own scale: active learners (a line) above,
+# course completions (bars) below, so that 3 completions next to 900 active learners show.
+WIDTH, HEIGHT = 640, 316
+LEFT, RIGHT = 48, 12
+ACTIVE_PANEL = (28, 168)      # top and bottom of each plot, in SVG units
+DONE_PANEL = (200, 270)
 
 
 @dataclass
@@ -58,13 +63,14 @@ def weekly_series(cohort, structure: Structure, *, today: date) -> Series:
     ALL) already makes each (kind, learner, week) distinct, so a plain count(*) follows."""
     weeks = week_range(cohort, today)
     start = datetime.combine(weeks[0], time(), tzinfo=UTC)
-    who, course_id = learner_ids(cohort.id), structure.course.id
+    course_id = structure.course.id
     moments = [(LessonProgress, LessonProgress.first_viewed_at), (LessonProgress, LessonProgress.last_viewed_at),
                (QuizAttempt, QuizAttempt.started_at), (Enrollment, Enrollment.completed_at)]
     events = union(*[
         select(literal("done" if model is Enrollment else "active").label("kind"), model.user_id.label("user_id"),
                _week_of(column, start).label("week"))
-        .where(model.course_id == course_id, model.user_id.in_(who), column >= start)
+        .where(model.course_id == course_id, visible_since_joining(cohort.id, model.user_id, column),
+               column >= start)
         for model, column in moments]).subquery()
     counts = {(kind, week): n for kind, week, n in db.session.execute(
         select(events.c.kind, events.c.week, func.count())
@@ -73,9 +79,9 @@ def weekly_series(cohort, structure: Structure, *, today: date) -> Series:
                   [counts.get(("active", n), 0) for n in range(len(weeks))])
 
 
-def _nice_step(top: int) -> int:
-    """A round tick step giving at most five ticks up to `top`."""
-    raw = max(1, math.ceil(top / 5))
+def _nice_step(top: int, ticks: int = 5) -> int:
+    """A round tick step giving at most `ticks` ticks above zero up to `top`."""
+    raw = max(1, math.ceil(top / ticks))
     magnitude = 10 ** (len(str(raw)) - 1)
     for factor in (1, 2, 5, 10):
         if factor * magnitude >= raw:
@@ -84,39 +90,57 @@ def _nice_step(top: int) -> int:
 
 
 @dataclass
+class Panel:
+    top: float
+    bottom: float
+    ticks: list[tuple[int, float]]     # (value, y)
+    y_max: int
+
+    def y(self, value: float) -> float:
+        return round(self.bottom - (self.bottom - self.top) * value / self.y_max, 1)
+
+
+def panel(top: float, bottom: float, values: list[int], *, ticks: int) -> Panel:
+    """A vertical scale from 0 to a round number at or above the largest value."""
+    peak = max([1, *values])
+    step = _nice_step(peak, ticks)
+    y_max = step * math.ceil(peak / step)
+    scale = Panel(top, bottom, [], y_max)
+    scale.ticks = [(value, scale.y(value)) for value in range(0, y_max + 1, step)]
+    return scale
+
+
+@dataclass
 class Geometry:
     width: int
     height: int
     weeks: list[dict]            # per week: label, x, bar (x, y, w, h), point (x, y), values
-    ticks: list[tuple[int, float]]
+    active: Panel
+    done: Panel
     line: str                    # polyline points of active learners
-    plot: dict                   # left, right, top, bottom
+    plot: dict                   # left, right; the x-axis labels' baseline
+    show_counts: bool            # room to print each week's completions above its bar
 
 
 def geometry(series: Series) -> Geometry:
     n = len(series.weeks)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    top = max([1, *series.active, *series.completions])
-    step = _nice_step(top)
-    y_max = step * math.ceil(top / step)
+    plot_w = WIDTH - LEFT - RIGHT
+    active = panel(*ACTIVE_PANEL, series.active, ticks=5)
+    done_panel = panel(*DONE_PANEL, series.completions, ticks=3)
     slot = plot_w / n
     label_every = max(1, math.ceil(n / 8))
-
-    def y(value: float) -> float:
-        return round(TOP + plot_h - plot_h * value / y_max, 1)
-
     weeks = []
-    for k, (monday, done, active) in enumerate(zip(series.weeks, series.completions, series.active, strict=True)):
+    for k, (monday, done, count) in enumerate(zip(series.weeks, series.completions, series.active, strict=True)):
         centre = LEFT + slot * (k + 0.5)
         bar_w = max(1.0, slot * 0.55)
+        top = done_panel.y(done)
         weeks.append({
-            "monday": monday, "completions": done, "active": active,
+            "monday": monday, "completions": done, "active": count,
             "label": format_date(monday, "d MMM") if k % label_every == 0 else "",
             "x": round(centre, 1),
-            "bar": (round(centre - bar_w / 2, 1), y(done), round(bar_w, 1), round(TOP + plot_h - y(done), 1)),
-            "point": (round(centre, 1), y(active)),
+            "bar": (round(centre - bar_w / 2, 1), top, round(bar_w, 1), round(done_panel.bottom - top, 1)),
+            "point": (round(centre, 1), active.y(count)),
         })
-    ticks = [(value, y(value)) for value in range(0, y_max + 1, step)]
     line = " ".join(f"{w['point'][0]},{w['point'][1]}" for w in weeks)
-    return Geometry(WIDTH, HEIGHT, weeks, ticks, line,
-                    {"left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": TOP + plot_h})
+    return Geometry(WIDTH, HEIGHT, weeks, active, done_panel, line,
+                    {"left": LEFT, "right": WIDTH - RIGHT, "labels": DONE_PANEL[1] + 16}, slot >= 18)

@@ -7,13 +7,24 @@ from lms.quizzes.overrides import MAX_EXTRA_ATTEMPTS, MAX_EXTRA_MINUTES, MAX_REA
 
 
 class RemindForm(FlaskForm):
-    """Checkboxes of learners. The view sets `choices` to the cohort's current learners, so an id
-    from anywhere else fails validation and nothing is sent."""
+    """Checkboxes of learners and of pending invitations. The view sets `choices` to the cohort's
+    current learners and pending invitations, so an id from anywhere else fails validation and
+    nothing is sent."""
 
-    learners = SelectMultipleField(_l("Learners to remind"), coerce=int, validators=[
-        DataRequired(message=_l("Choose at least one learner to remind."))])
+    learners = SelectMultipleField(_l("Learners to remind"), coerce=int)
+    invitations = SelectMultipleField(_l("Invitations to send again"), coerce=int)
     course = HiddenField()
     days = HiddenField()
+    status = HiddenField()
+    page = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.learners.data and not self.invitations.data:
+            self.learners.errors = [_l("Choose at least one learner to remind.")]
+            return False
+        return True
 
 
 class OverrideForm(FlaskForm):

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.catalog.models import Question, Quiz
+from lms.cohorts.permissions import visible_since_joining
 from lms.dashboards import languages as language_stats
 from lms.dashboards import stats
-from lms.dashboards.queries import learner_ids
 from lms.extensions import db
 from lms.quizzes.models import FINISHED, QuestionResponse, QuizAttempt
 from lms.quizzes.types import plain
@@ -55,7 +55,7 @@ def _chosen_attempts(cohort_id: int, quiz_id: int, mode: str):
                     func.row_number().over(partition_by=QuizAttempt.user_id,
                                            order_by=order or [QuizAttempt.number]).label("rank")) \
         .where(QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == FINISHED,
-               QuizAttempt.user_id.in_(learner_ids(cohort_id))).subquery()
+               visible_since_joining(cohort_id, QuizAttempt.user_id, QuizAttempt.started_at)).subquery()
     columns = (ranked.c.id, ranked.c.question_ids, ranked.c.language)
     return select(*columns).where(ranked.c.rank == 1) if order else select(*columns)
 

@@ -59,7 +59,6 @@ class AttemptView:
     attempt: QuizAttempt
     quiz: Quiz
     answers: list[AnswerRow] = field(default_factory=list)
-    before_joining: bool = False        # answers given before joining this cohort stay private
 
 
 @dataclass
@@ -93,23 +92,30 @@ def answer_rows(attempt: QuizAttempt, questions: dict[int, Question], responses:
 
 
 def learner_page(cohort, learner, assigned: list[Assigned]) -> LearnerPage:
+    """Everything the learner did in the cohort's courses since joining it: nothing earlier (not
+    on their own, not in another cohort) is read."""
     member = db.session.scalar(select(CohortMember).where(
-        CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner.id, CohortMember.role == "learner"))
+        CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner.id, CohortMember.role == "learner",
+        CohortMember.removed_at.is_(None)))
+    since = member.joined_at
     content = structures([a.course for a in assigned])
     quiz_ids = [qid for s in content.values() for qid in s.quizzes]
     lesson_ids = [lid for s in content.values() for lid in s.lessons]
     progress = db.session.scalars(select(LessonProgress).where(
-        LessonProgress.user_id == learner.id, LessonProgress.lesson_id.in_(lesson_ids))).all()
+        LessonProgress.user_id == learner.id, LessonProgress.lesson_id.in_(lesson_ids),
+        LessonProgress.last_viewed_at >= since)).all()
     attempts = db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.user_id == learner.id, QuizAttempt.quiz_id.in_(quiz_ids))
+        QuizAttempt.user_id == learner.id, QuizAttempt.quiz_id.in_(quiz_ids), QuizAttempt.started_at >= since)
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())).all()
     responses = db.session.scalars(select(QuestionResponse).join(QuizAttempt).where(
-        QuizAttempt.user_id == learner.id, QuizAttempt.quiz_id.in_(quiz_ids))).all()
+        QuizAttempt.user_id == learner.id, QuizAttempt.quiz_id.in_(quiz_ids), QuizAttempt.started_at >= since)).all()
     questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.quiz_id.in_(quiz_ids)))}
     enrolments = {e.course_id: e for e in db.session.scalars(select(Enrollment).where(
         Enrollment.user_id == learner.id, Enrollment.course_id.in_([a.course.id for a in assigned])))}
-    results = quiz_results([learner.id], quiz_ids)
-    seconds = time_on_task_by_course([learner.id], [a.course.id for a in assigned])
+    completed = {course_id: e.completed_at for course_id, e in enrolments.items()
+                 if e.completed_at is not None and e.completed_at >= since}
+    results = quiz_results([learner.id], quiz_ids, since=since)
+    seconds = time_on_task_by_course([learner.id], [a.course.id for a in assigned], cohort_id=cohort.id)
     by_attempt: dict[int, dict[int, QuestionResponse]] = {}
     for response in responses:
         by_attempt.setdefault(response.attempt_id, {})[response.question_id] = response
@@ -117,37 +123,36 @@ def learner_page(cohort, learner, assigned: list[Assigned]) -> LearnerPage:
     views = []
     for attempt in attempts:
         view = AttemptView(attempt, quizzes[attempt.quiz_id])
-        # A facilitator sees answers given as a member of this cohort, not what the learner did
-        # on their own before someone added them to it.
-        view.before_joining = member is not None and attempt.started_at < member.joined_at
-        if attempt.state == FINISHED and not view.before_joining:
+        if attempt.state == FINISHED:
             view.answers = answer_rows(attempt, questions, by_attempt.get(attempt.id, {}))
         views.append(view)
-    done = {p.lesson_id for p in progress if p.completed_at}
-    courses = [_course_progress(a, content[a.course.id], done, results, learner.id, enrolments.get(a.course.id),
+    done = {p.lesson_id for p in progress if p.completed_at and p.completed_at >= since}
+    courses = [_course_progress(a, content[a.course.id], done, results, learner.id, completed.get(a.course.id),
                                 seconds.get((learner.id, a.course.id), 0)) for a in assigned]
-    timeline = _timeline(cohort, learner, member, content, progress, attempts, enrolments)
+    timeline = _timeline(cohort, learner, member, content, progress, attempts, completed)
     return LearnerPage(member, courses, views, timeline, overrides=override_rows(learner, content))
 
 
-def _course_progress(assigned: Assigned, structure: Structure, done, results, user_id, enrolment, seconds):
+def _course_progress(assigned: Assigned, structure: Structure, done, results, user_id, completed_at, seconds):
     return CourseProgress(
         course=assigned.course, due_on=assigned.due_on,
         lessons_done=sum(1 for lid in structure.lessons if lid in done), lessons=len(structure.lessons),
         quizzes_passed=sum(1 for qid in structure.quizzes if results.get((user_id, qid)) and results[(user_id, qid)].passed),
-        quizzes=len(structure.quizzes), completed_at=enrolment.completed_at if enrolment else None,
+        quizzes=len(structure.quizzes), completed_at=completed_at,
         seconds=seconds)
 
 
-def _timeline(cohort, learner, member, content, progress, attempts, enrolments) -> list[Event]:
+def _timeline(cohort, learner, member, content, progress, attempts, completed) -> list[Event]:
+    since = member.joined_at
     lessons = {lid: lesson for s in content.values() for lid, lesson in s.lessons.items()}
     quizzes = {qid: q for s in content.values() for qid, q in s.quizzes.items()}
     titles = {s.course.id: s.course.title for s in content.values()}
-    events = [Event(member.joined_at, "joined", str(_l("Joined the cohort")))] if member else []
+    events = [Event(member.joined_at, "joined", str(_l("Joined the cohort")))]
     for p in progress:
         title = lessons[p.lesson_id].title
-        events.append(Event(p.first_viewed_at, "lesson", str(_l("Opened the lesson “%(title)s”", title=title))))
-        if p.completed_at:
+        if p.first_viewed_at >= since:
+            events.append(Event(p.first_viewed_at, "lesson", str(_l("Opened the lesson “%(title)s”", title=title))))
+        if p.completed_at and p.completed_at >= since:
             events.append(Event(p.completed_at, "lesson-done", str(_l("Completed the lesson “%(title)s”", title=title))))
     for a in attempts:
         title = quizzes[a.quiz_id].title
@@ -157,12 +162,11 @@ def _timeline(cohort, learner, member, content, progress, attempts, enrolments) 
             events.append(Event(a.finished_at, "quiz-passed" if a.passed else "quiz-failed", str(_l(
                 "Finished attempt %(n)s of “%(title)s”: %(score)s (%(outcome)s)", n=a.number, title=title,
                 score=percent(a.score or 0), outcome=outcome))))
-    for course_id, enrolment in enrolments.items():
-        if enrolment.completed_at:
-            events.append(Event(enrolment.completed_at, "course-done",
-                                str(_l("Completed the course “%(title)s”", title=titles[course_id]))))
+    for course_id, completed_at in completed.items():
+        events.append(Event(completed_at, "course-done",
+                            str(_l("Completed the course “%(title)s”", title=titles[course_id]))))
     badge_rows = db.session.execute(select(BadgeAward.issued_on, BadgeClass.name).join(BadgeClass).where(
-        BadgeAward.user_id == learner.id, BadgeClass.course_id.in_(list(titles)))).all()
+        BadgeAward.user_id == learner.id, BadgeClass.course_id.in_(list(titles)), BadgeAward.issued_on >= since)).all()
     events += [Event(at, "badge", str(_l("Earned the badge “%(name)s”", name=name))) for at, name in badge_rows]
     reminders = db.session.scalars(select(Reminder.sent_at).where(
         Reminder.cohort_id == cohort.id, Reminder.user_id == learner.id)).all()

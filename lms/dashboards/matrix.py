@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from lms.catalog.models import Lesson
+from lms.cohorts.models import CohortMember
 from lms.core.i18n import percent, translated
-from lms.dashboards.queries import LearnerRow, QuizRollup, Structure, learner_ids
+from lms.dashboards.queries import LearnerRow, QuizRollup, Structure, current_learner, learner_ids
 from lms.extensions import db
 from lms.learning.models import LessonProgress
 
@@ -87,6 +88,13 @@ class Options:
                   "per": None if self.per_page == PER_PAGE else self.per_page}
         values.update(changes)
         return {k: v for k, v in values.items() if v is not None}
+
+    def args_elsewhere(self, **changes) -> dict:
+        """As `args`, for the other view (all modules, or one module's lessons): a column's sort
+        does not carry over, the columns are not the same."""
+        if self.sort not in SORTS:
+            changes = {"sort": None, "dir": None, **changes}
+        return self.args(**changes)
 
 
 @dataclass
@@ -190,11 +198,13 @@ def module_counts(cohort, structure: Structure, user_ids=None) -> dict[tuple[int
     if not structure.lessons:
         return {}
     who = learner_ids(cohort.id) if user_ids is None else list(user_ids)
-    rows = db.session.execute(
-        select(LessonProgress.user_id, Lesson.module_id, func.count(LessonProgress.completed_at), func.count())
+    done = func.count(case((LessonProgress.completed_at >= CohortMember.joined_at, 1)))
+    rows = db.session.execute(  # since each learner joined the cohort
+        select(LessonProgress.user_id, Lesson.module_id, done, func.count())
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(CohortMember, current_learner(cohort.id, LessonProgress.user_id))
         .where(LessonProgress.course_id == structure.course.id, LessonProgress.user_id.in_(who),
-               Lesson.id.in_(list(structure.lessons)))
+               LessonProgress.last_viewed_at >= CohortMember.joined_at, Lesson.id.in_(list(structure.lessons)))
         .group_by(LessonProgress.user_id, Lesson.module_id))
     return {(user_id, module_id): (done, seen) for user_id, module_id, done, seen in rows}
 
@@ -240,8 +250,11 @@ def _cells(cohort, structure, module, learners: list[LearnerRow], *, everyone: b
     progress = {}
     if module.lesson_ids:
         rows = db.session.execute(
-            select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.completed_at)
+            select(LessonProgress.user_id, LessonProgress.lesson_id,
+                   case((LessonProgress.completed_at >= CohortMember.joined_at, 1)))
+            .join(CohortMember, current_learner(cohort.id, LessonProgress.user_id))
             .where(LessonProgress.user_id.in_(learner_ids(cohort.id) if who is None else who),
+                   LessonProgress.last_viewed_at >= CohortMember.joined_at,
                    LessonProgress.lesson_id.in_(module.lesson_ids)))
         progress = {(u, lid): completed for u, lid, completed in rows}
     result = {}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import load_only
 from lms.auth.models import User
 from lms.catalog.models import Course, Lesson, Module, Quiz
 from lms.cohorts.models import CohortCourse, CohortMember, Organisation
+from lms.cohorts.permissions import visible_since_joining
 from lms.core.db import UTCDateTime
 from lms.extensions import db
 from lms.learning.models import Enrollment, LessonProgress
@@ -204,6 +205,7 @@ def quiz_rollups(cohort_id: int, structure: Structure, user_ids=None) -> dict[tu
     if not quizzes:
         return {}
     who = learner_ids(cohort_id) if user_ids is None else list(user_ids)
+    since = visible_since_joining(cohort_id, QuizAttempt.user_id, QuizAttempt.started_at)
     finished = QuizAttempt.state == FINISHED
     score = func.coalesce(QuizAttempt.score, 0.0)
     rows = db.session.execute(
@@ -211,9 +213,9 @@ def quiz_rollups(cohort_id: int, structure: Structure, user_ids=None) -> dict[tu
                func.count(case((and_(finished, QuizAttempt.passed.is_not(True)), 1))),
                func.max(case((finished, score))), func.avg(case((finished, score))),
                func.count(case((QuizAttempt.state == IN_PROGRESS, 1))))
-        .where(QuizAttempt.quiz_id.in_(list(quizzes)), QuizAttempt.user_id.in_(who))
+        .where(QuizAttempt.quiz_id.in_(list(quizzes)), QuizAttempt.user_id.in_(who), since)
         .group_by(QuizAttempt.user_id, QuizAttempt.quiz_id)).tuples().all()
-    ordered = _ordered_scores(quizzes, who)
+    ordered = _ordered_scores(quizzes, who, since)
     rules = {qid: ((q.settings or {}).get("grading", "highest"), (q.settings or {}).get("pass_mark", 70))
              for qid, q in quizzes.items()}
     result = {}
@@ -230,14 +232,14 @@ def quiz_rollups(cohort_id: int, structure: Structure, user_ids=None) -> dict[tu
     return result
 
 
-def _ordered_scores(quizzes: dict[int, Quiz], who) -> dict[tuple[int, int], list[float]]:
+def _ordered_scores(quizzes: dict[int, Quiz], who, since) -> dict[tuple[int, int], list[float]]:
     """Finished scores in attempt order, only for quizzes graded by the first or last attempt."""
     ids = [qid for qid, q in quizzes.items() if (q.settings or {}).get("grading") in ("first", "last")]
     if not ids:
         return {}
     rows = db.session.execute(
         select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.score)
-        .where(QuizAttempt.quiz_id.in_(ids), QuizAttempt.user_id.in_(who), QuizAttempt.state == FINISHED)
+        .where(QuizAttempt.quiz_id.in_(ids), QuizAttempt.user_id.in_(who), QuizAttempt.state == FINISHED, since)
         .order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number)).tuples()
     ordered: dict[tuple[int, int], list[float]] = {}
     for user_id, quiz_id, score in rows:
@@ -245,30 +247,42 @@ def _ordered_scores(quizzes: dict[int, Quiz], who) -> dict[tuple[int, int], list
     return ordered
 
 
+def current_learner(cohort_id: int, user_id):
+    """A join condition to the cohort's current learner membership of `user_id` (a column), whose
+    joined_at then bounds what may be shown (see visible_since_joining)."""
+    return and_(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id,
+                CohortMember.role == "learner", CohortMember.removed_at.is_(None))
+
+
 def _roster(cohort, course_id: int):
     """One row per current learner: identity, organisation, completion, lessons done and seen, and
-    the latest lesson view or quiz attempt (the later of the two, computed in SQL)."""
-    who = learner_ids(cohort.id)
+    the latest lesson view or quiz attempt (the later of the two, computed in SQL); all of it
+    since the learner joined the cohort."""
     live = Lesson.archived.is_(False)
+    member = current_learner(cohort.id, LessonProgress.user_id)
     lessons = (
         select(LessonProgress.user_id,
-               func.count(case((and_(live, LessonProgress.completed_at.is_not(None)), 1))).label("done"),
+               func.count(case((and_(live, LessonProgress.completed_at >= CohortMember.joined_at), 1))).label("done"),
                func.count(case((live, 1))).label("seen"),
                func.max(LessonProgress.last_viewed_at).label("last_seen"))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.course_id == course_id, LessonProgress.user_id.in_(who))
+        .join(CohortMember, member)
+        .where(LessonProgress.course_id == course_id, LessonProgress.last_viewed_at >= CohortMember.joined_at)
         .group_by(LessonProgress.user_id).subquery())
     quizzes = (
         select(QuizAttempt.user_id, func.max(func.coalesce(QuizAttempt.finished_at, QuizAttempt.started_at))
                .label("last_quiz"))
-        .where(QuizAttempt.course_id == course_id, QuizAttempt.user_id.in_(who))
+        .where(QuizAttempt.course_id == course_id,
+               visible_since_joining(cohort.id, QuizAttempt.user_id, QuizAttempt.started_at))
         .group_by(QuizAttempt.user_id).subquery())
+    completed = case((Enrollment.completed_at >= CohortMember.joined_at, Enrollment.completed_at))
     seen, quiz = lessons.c.last_seen, quizzes.c.last_quiz
     last_active = case((seen.is_(None), quiz), (quiz.is_(None), seen), (seen > quiz, seen), else_=quiz)
     return db.session.execute(
         select(User.id, User.name, User.email, User.organisation_id,
                func.coalesce(Organisation.name, User.organisation_text), Organisation.country,
-               Enrollment.completed_at, lessons.c.done, lessons.c.seen, type_coerce(last_active, UTCDateTime()),
+               type_coerce(completed, UTCDateTime()), lessons.c.done, lessons.c.seen,
+               type_coerce(last_active, UTCDateTime()),
                CohortMember.joined_at)
         .join(CohortMember, CohortMember.user_id == User.id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from lms.badges.models import BadgeAward, BadgeClass
 from lms.cohorts.models import CohortInvitation, Reminder
-from lms.dashboards.queries import LearnerRow, Structure, learner_ids
+from lms.cohorts.permissions import visible_since_joining
+from lms.dashboards.queries import LearnerRow, Structure
 from lms.dashboards.statuses import (  # noqa: F401  (the names other dashboards use)
     DEFAULT_INACTIVE_DAYS,
     RISKS,
@@ -68,21 +69,29 @@ class Headline:
     average_best_score: float | None
     badges: int
     overdue: int
+    just_joined: int = 0      # no activity yet, within the grace period: not counted as not started
+    attention: int = 0        # learners with a status that needs attention, and invitations waiting
 
 
 def headline(cohort, structure: Structure, learners: list[LearnerRow], *, due_on, now) -> Headline:
+    """The numbers on the cohort's overview. "Not started" leaves out learners still in their
+    grace period; "attention" is the length of the at-risk work list."""
+    if any(x.status is None for x in learners):
+        mark_risks(learners, due_on=due_on, now=now, cohort=cohort)
     since = now - timedelta(days=ACTIVE_DAYS)
     best = [r.best for learner in learners for r in learner.results.values() if r.best is not None]
     badges = db.session.scalar(
         select(func.count(BadgeAward.id)).join(BadgeClass, BadgeClass.id == BadgeAward.badge_class_id)
         .where(BadgeClass.course_id == structure.course.id, BadgeAward.revoked_at.is_(None),
-               BadgeAward.user_id.in_(learner_ids(cohort.id))))
+               visible_since_joining(cohort.id, BadgeAward.user_id, BadgeAward.issued_on)))
     return Headline(
         learners=len(learners),
         active=sum(1 for x in learners if x.last_active is not None and x.last_active >= since),
-        not_started=sum(1 for x in learners if not x.started),
+        not_started=sum(1 for x in learners if x.status == "not_started"),
         completed=sum(1 for x in learners if x.completed_at is not None),
         average_progress=sum(x.progress for x in learners) / len(learners) if learners else None,
         average_best_score=sum(best) / len(best) if best else None,
         badges=badges or 0,
-        overdue=sum(1 for x in learners if is_overdue(x, due_on, now)))
+        overdue=sum(1 for x in learners if is_overdue(x, due_on, now)),
+        just_joined=sum(1 for x in learners if x.status == "just_joined"),
+        attention=sum(1 for x in learners if x.risks) + invitations_needing_attention(cohort, now))

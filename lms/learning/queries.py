@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, literal, select
 from lms.catalog.estimates import quiz_minutes
 from lms.catalog.models import Course, Lesson, Module, Question, Quiz
 from lms.cohorts.models import CohortCourse
+from lms.cohorts.permissions import visible_since_joining
 from lms.core.db import utcnow
 from lms.extensions import db
 from lms.learning import permissions
@@ -201,7 +202,7 @@ def load_lesson(user, course_slug: str, lesson_slug: str) -> LessonContext | Non
 ATTEMPT_CAP = timedelta(hours=2)
 
 
-def time_on_task_by_course(user_ids, course_ids) -> dict[tuple[int, int], int]:
+def time_on_task_by_course(user_ids, course_ids, *, cohort_id: int | None = None) -> dict[tuple[int, int], int]:
     """{(user_id, course_id): seconds} in two queries, for any number of learners and courses.
 
     Time on task is the lessons' estimated reading time (LessonProgress.seconds, see
@@ -210,28 +211,34 @@ def time_on_task_by_course(user_ids, course_ids) -> dict[tuple[int, int], int]:
     left open over lunch counts as a long attempt, not as an afternoon. Archived lessons and
     quizzes still count: the time was spent. `user_ids` and `course_ids` may be lists or
     SELECTs of ids (a cohort's learners). Attempt durations are summed in Python because date
-    arithmetic differs between SQLite and PostgreSQL; a learner has few attempts per course."""
+    arithmetic differs between SQLite and PostgreSQL; a learner has few attempts per course.
+    With `cohort_id`, only the time since each learner joined that cohort counts (what its
+    facilitators may see): lessons first opened and attempts started after joining."""
     totals: dict[tuple[int, int], int] = defaultdict(int)
+    lessons_since = quizzes_since = True
+    if cohort_id is not None:
+        lessons_since = visible_since_joining(cohort_id, LessonProgress.user_id, LessonProgress.first_viewed_at)
+        quizzes_since = visible_since_joining(cohort_id, QuizAttempt.user_id, QuizAttempt.started_at)
     for user_id, course_id, seconds in db.session.execute(
             select(LessonProgress.user_id, LessonProgress.course_id, func.sum(LessonProgress.seconds))
-            .where(LessonProgress.user_id.in_(user_ids), LessonProgress.course_id.in_(course_ids))
+            .where(LessonProgress.user_id.in_(user_ids), LessonProgress.course_id.in_(course_ids), lessons_since)
             .group_by(LessonProgress.user_id, LessonProgress.course_id)):
         totals[(user_id, course_id)] += int(seconds or 0)
     for user_id, course_id, started, finished, deadline in db.session.execute(
             select(QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.started_at,
                    QuizAttempt.finished_at, QuizAttempt.deadline)
             .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.course_id.in_(course_ids),
-                   QuizAttempt.state == ATTEMPT_FINISHED, QuizAttempt.finished_at.is_not(None))):
+                   QuizAttempt.state == ATTEMPT_FINISHED, QuizAttempt.finished_at.is_not(None), quizzes_since)):
         cap = deadline - started if deadline is not None and deadline > started else ATTEMPT_CAP
         spent = min(max(finished - started, timedelta(0)), cap)
         totals[(user_id, course_id)] += int(spent.total_seconds())
     return dict(totals)
 
 
-def time_on_task(user_ids, course_id: int) -> dict[int, int]:
+def time_on_task(user_ids, course_id: int, *, cohort_id: int | None = None) -> dict[int, int]:
     """{user_id: seconds} on one course (see time_on_task_by_course); absent means none."""
     return {user_id: seconds for (user_id, _course), seconds
-            in time_on_task_by_course(user_ids, [course_id]).items()}
+            in time_on_task_by_course(user_ids, [course_id], cohort_id=cohort_id).items()}
 
 
 @dataclass

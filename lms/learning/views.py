@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from lms.catalog import queries as catalog_queries
 from lms.catalog.permissions import can_view_course
+from lms.cohorts import message_queries
 from lms.core.db import utcnow, writes
 from lms.core.errors import abort_with
 from lms.core.htmx import is_htmx
@@ -180,4 +181,5 @@ def continue_course(slug):
 @bp.get("/learning")
 def my_learning():
     return render_template("learning/my_learning.html", rows=queries.my_learning(current_user),
-                           badges=queries.recent_badges(current_user))
+                           badges=queries.recent_badges(current_user),
+                           messages=message_queries.latest_received(current_user))

@@ -34,8 +34,9 @@ def combine(scores: list[float], method: str) -> float | None:
     return max(scores)
 
 
-def quiz_results(user_ids, quiz_ids) -> dict[tuple[int, int], QuizResult]:
-    """{(user_id, quiz_id): QuizResult} for every pair with at least one finished attempt."""
+def quiz_results(user_ids, quiz_ids, *, since=None) -> dict[tuple[int, int], QuizResult]:
+    """{(user_id, quiz_id): QuizResult} for every pair with at least one finished attempt
+    (started at or after `since`, when given)."""
     user_ids, quiz_ids = list(user_ids), list(quiz_ids)
     if not user_ids or not quiz_ids:
         return {}
@@ -44,7 +45,7 @@ def quiz_results(user_ids, quiz_ids) -> dict[tuple[int, int], QuizResult]:
                QuizAttempt.finished_at, Quiz.settings)
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_id.in_(quiz_ids),
-               QuizAttempt.state == FINISHED)
+               QuizAttempt.state == FINISHED, True if since is None else QuizAttempt.started_at >= since)
         .order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number)
     ).all()
     grouped: dict[tuple[int, int], list] = {}

@@ -1,15 +1,13 @@
-"""The learner's badges page, the privacy choice, the PDF certificate and the admin page."""
+"""The learner's badges page, the privacy choice and the PDF certificate (the admin page: test_admin.py)."""
 import io
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
 
 from lms.badges.codes import display
 from lms.badges.models import BadgeAward
-from lms.core.models import AuditEvent
 from lms.extensions import db
 from tests.badges.conftest import revoke
 
@@ -142,87 +140,6 @@ def test_revoked_certificate_is_gone(client, login, make, award_for):
     login(learner)
     response = client.get(f"/badges/assertions/{award.uuid}/certificate.pdf")
     assert response.status_code == 410 and "revoked" in _page(response)
-
-
-def test_admin_page_is_for_admins_only(client, login, make):
-    learner, facilitator = make.user(), make.user(role="facilitator")
-    assert client.get("/admin/badges").status_code == 302
-    login(learner)
-    assert client.get("/admin/badges").status_code == 403
-    assert client.post("/admin/badges", data={"action": "award"}).status_code == 403
-    login(facilitator)
-    assert client.get("/admin/badges").status_code == 403
-
-
-def test_admin_awards_and_revokes_with_reasons(client, login, make, small_course):
-    admin, learner, course = make.user(role="admin"), make.user(name="Carlos Pérez"), small_course()
-    login(admin)
-    page = _page(client.get("/admin/badges"))
-    assert course.title in page
-    response = client.post("/admin/badges", data={
-        "action": "award", "award-email": learner.email, "award-course": course.slug,
-        "award-reason": "Completed the course on paper in Bogotá"})
-    assert response.status_code == 302
-    db.session.rollback()
-    award = db.session.scalar(select(BadgeAward))
-    assert award.awarded_by_id == admin.id and award.award_reason == "Completed the course on paper in Bogotá"
-    listed = _page(client.get("/admin/badges"))
-    assert "Carlos Pérez" in listed and display(award.short_code) in listed
-
-    again = client.post("/admin/badges", data={
-        "action": "award", "award-email": learner.email, "award-course": course.slug, "award-reason": "Twice"})
-    assert again.status_code == 409 and "already holds this badge" in _page(again)
-
-    response = client.post("/admin/badges", data={
-        "action": "revoke", "revoke-code": award.short_code.lower(), "revoke-reason": "Identity fraud"})
-    assert response.status_code == 302
-    award = make.fresh(award)
-    assert award.status() == "revoked" and award.revocation_reason == "Identity fraud"
-    assert award.revoked_by_id == admin.id
-    db.session.rollback()
-    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions == ["badge.awarded", "badge.revoked"]
-
-
-def test_admin_bad_input_writes_nothing(client, login, make, small_course):
-    admin, course = make.user(role="admin"), small_course()
-    login(admin)
-    cases = [
-        ({"action": "award", "award-email": "nobody@example.org", "award-course": course.slug,
-          "award-reason": "x"}, 404, "No account uses that e-mail address"),
-        ({"action": "award", "award-email": admin.email, "award-course": course.slug, "award-reason": ""}, 400, None),
-        ({"action": "award", "award-email": admin.email, "award-course": "nope", "award-reason": "x"}, 400, None),
-        ({"action": "revoke", "revoke-code": "00000-00000", "revoke-reason": "x"}, 404, "No badge has that code"),
-        ({"action": "revoke", "revoke-code": "garbage!", "revoke-reason": "x"}, 404, "No badge has that code"),
-        ({"action": "explode"}, 400, None),
-    ]
-    for data, status, message in cases:
-        response = client.post("/admin/badges", data=data)
-        assert response.status_code == status, data
-        if message:
-            assert message in _page(response)
-    db.session.rollback()
-    assert db.session.scalar(select(func.count()).select_from(BadgeAward)) == 0
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
-
-
-def test_admin_search_and_fixed_query_count(client, login, make, award_for, small_course, count_queries):
-    admin = make.user(role="admin")
-    course = small_course()
-    award_for(course=course, name="Zoë Target")
-    login(admin)
-    assert "Zoë Target" in _page(client.get("/admin/badges?q=zoë"))
-    assert "Zoë Target" not in _page(client.get("/admin/badges?q=nobody-matches"))
-
-    def measure():
-        with count_queries() as counter:
-            assert client.get("/admin/badges").status_code == 200
-        return counter.count
-
-    small = measure()
-    for _ in range(5):
-        award_for(course=course)
-    assert measure() == small
 
 
 def test_badges_page_query_count_does_not_grow(client, login, make, award_for, small_course, count_queries):

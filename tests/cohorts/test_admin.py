@@ -104,14 +104,14 @@ def test_change_role_and_deactivate_are_audited_and_end_sessions(client, login, 
     target = make.user(email="target@example.org")
     target_client = login(target, c=app.test_client())
     login(admin)
-    assert client.post(f"/admin/users/{target.id}/role", data={"role": "facilitator"}).status_code == 302
+    assert client.post(f"/admin/users/{target.id}/role", data={"role": "facilitator", "confirmed": "1"}).status_code == 302
     assert target_client.get("/cohorts").status_code == 302          # old session ended: log in again
     assert login(target, c=target_client).get("/cohorts").status_code == 200
-    assert client.post(f"/admin/users/{target.id}/active", data={"active": "0"}).status_code == 302
+    assert client.post(f"/admin/users/{target.id}/active", data={"active": "0", "confirmed": "1"}).status_code == 302
     assert target_client.get("/cohorts").status_code == 302
     response = target_client.post("/login", data={"email": "target@example.org", "password": make.PASSWORD})
     assert response.status_code == 403 and "deactivated" in response.get_data(as_text=True)
-    assert client.post(f"/admin/users/{target.id}/active", data={"active": "1"}).status_code == 302
+    assert client.post(f"/admin/users/{target.id}/active", data={"active": "1", "confirmed": "1"}).status_code == 302
     db.session.rollback()
     events = [(e.action, e.actor_id, e.target_id, e.data) for e in db.session.scalars(
         select(AuditEvent).order_by(AuditEvent.id))]

@@ -72,8 +72,8 @@ def test_a_csrf_failure_is_logged_and_explained(csrf_app, make, security):
 def test_role_changes_and_deactivations_are_logged_after_they_are_saved(client, login, make, security):
     admin, target = make.user(role="admin"), make.user()
     login(admin)
-    assert client.post(f"/admin/users/{target.id}/role", data={"role": "facilitator"}).status_code == 302
-    assert client.post(f"/admin/users/{target.id}/active", data={"active": "0"}).status_code == 302
+    assert client.post(f"/admin/users/{target.id}/role", data={"role": "facilitator", "confirmed": "1"}).status_code == 302
+    assert client.post(f"/admin/users/{target.id}/active", data={"active": "0", "confirmed": "1"}).status_code == 302
     lines = security()
     [role] = _events(lines, "user.role_changed")
     assert (role["user_id"], role["target_user_id"], role["role_from"], role["role_to"], role["outcome"]) == \
@@ -101,15 +101,15 @@ def test_badge_awards_and_revocations_are_logged_with_the_badge_uuid(client, log
     assert response.status_code == 302
     db.session.rollback()
     award = db.session.scalar(select(BadgeAward))
-    response = client.post("/admin/badges", data={"action": "revoke", "revoke-code": award.short_code,
-                                                  "revoke-reason": "Issued by mistake"})
-    assert response.status_code == 302
+    response = client.post(f"/admin/badges/{award.uuid}/revoke", data={"confirmed": "1",
+                                                                     "reason": "Issued by mistake"})
+    assert response.status_code == 303
     lines = security()
     [given] = _events(lines, "badge.awarded")
     [taken] = _events(lines, "badge.revoked")
-    for line in (given, taken):
+    for line, route in ((given, "badges.admin"), (taken, "badges.admin_revoke")):
         assert (line["user_id"], line["target_user_id"], line["badge_uuid"]) == (admin.id, learner.id, award.uuid)
-        assert line["route"] == "badges.admin" and line["outcome"] == "success"
+        assert line["route"] == route and line["outcome"] == "success"
     assert "On paper" not in json.dumps(given) and "mistake" not in json.dumps(taken)
 
 

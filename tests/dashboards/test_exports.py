@@ -64,7 +64,7 @@ def test_matrix_csv_is_streamed_with_one_row_per_learner(client, login, exported
     evil = by_name["'" + EVIL]
     assert evil["Organisation"] == "'@SUM(A1:A9)" and evil["At risk"] == "overdue"
     assert evil["Time on task (minutes)"] == "0"           # an attempt still open counts nothing yet
-    assert by_name["'+Plus Minus"]["At risk"] == "never started, overdue"
+    assert by_name["'+Plus Minus"]["At risk"] == "not started, overdue"
 
 
 def test_quiz_csv_lists_every_finished_attempt_of_the_cohort(client, login, exported):
