@@ -99,9 +99,12 @@ def _organisation_row(row, events) -> OrganisationRow:
         return OrganisationRow(organisation, people, cohorts, "admin", by)
     if row.uploaded in events:
         event, by, cohort = events[row.uploaded]
-        names = (event.data or {}).get("organisations")
-        named = organisation.name in names if isinstance(names, list) else bool(names)
-        if named or event.at - organisation.created_at <= CSV_WINDOW:
+        created = (event.data or {}).get("organisations")  # the names it created (a count, once)
+        if isinstance(created, list):
+            named = organisation.name.casefold() in {str(name).casefold() for name in created}
+        else:
+            named = bool(created) and event.at - organisation.created_at <= CSV_WINDOW
+        if named:
             return OrganisationRow(organisation, people, cohorts, "csv", by, cohort)
     return OrganisationRow(organisation, people, cohorts, "other")
 

@@ -19,6 +19,7 @@ from lms.cohorts.forms import (
 from lms.cohorts.models import Cohort, CohortInvitation
 from lms.cohorts.permissions import can_manage_cohort
 from lms.cohorts.views import bp, managed_cohort, me
+from lms.core import audit
 from lms.core.db import utcnow
 from lms.core.htmx import render_page_or_fragment
 from lms.core.i18n import translated
@@ -136,6 +137,7 @@ def resend_invite(cohort_id, user_id):
         flash(_("%(name)s has already set a password.", name=learner.name), "info")
     else:
         invitations.queue_invitations([learner], cohort)
+        audit.record(me(), "cohort.invitation_resent", cohort, subject=learner)
         db.session.commit()
         flash(_("The invitation was sent again to %(email)s.", email=learner.email), "success")
     return _back_to_members(cohort)

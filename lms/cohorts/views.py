@@ -32,7 +32,13 @@ def _cohort_links():
     def cohort_dashboard_url(cohort) -> str:
         return url_for("dashboards.cohort", cohort_id=cohort.id)
 
-    return {"cohort_dashboard_url": cohort_dashboard_url}
+    def my_invitations():
+        """The current user's unanswered invitations, with their cohorts (My learning)."""
+        from lms.cohorts.consent import pending_for_user
+
+        return pending_for_user(current_user.id) if current_user.is_authenticated else []
+
+    return {"cohort_dashboard_url": cohort_dashboard_url, "my_invitations": my_invitations}
 
 
 def me():

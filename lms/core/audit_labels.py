@@ -30,15 +30,28 @@ ACTION_LABELS = {
     "cohort.invitation_withdrawn": _l("Withdrew an invitation"),
     "cohort.invitations_withdrawn": _l("Withdrew invitations"),
     "cohort.invitations_resent": _l("Sent invitations again"),
+    "cohort.invitation_resent": _l("Sent an invitation again"),
+    "cohort.message_sent": _l("Sent a message to learners"),
     "quiz.override_granted": _l("Gave a learner extra attempts or time"),
     "quiz.override_cleared": _l("Removed a learner's extra attempts or time"),
     "organisation.created": _l("Created an organisation"),
     "organisation.updated": _l("Changed an organisation"),
+    "organisation.merged": _l("Merged two organisations"),
+    "organisation.deleted": _l("Deleted an organisation"),
     "user.role_changed": _l("Changed a role"),
     "user.deactivated": _l("Deactivated an account"),
     "user.reactivated": _l("Reactivated an account"),
     "user.deleted": _l("Deleted an account"),
     "user.email_changed": _l("Changed an e-mail address"),
+    "user.renamed": _l("Changed a name"),
+    "user.password_reset_sent": _l("Sent a password reset link"),
+    "user.invitation_sent": _l("Sent an invitation to choose a password"),
+}
+
+TARGET_LABELS = {
+    "cohort_message": _l("A message"),
+    "cohort_invitation": _l("An invitation"),
+    "quiz_override": _l("A quiz exception"),
 }
 
 DATA_LABELS = {
@@ -59,6 +72,14 @@ DATA_LABELS = {
     "created": _l("Created"),
     "organisations": _l("Organisations"),
     "user_ids": _l("People"),
+    "people": _l("People"),
+    "cohorts": _l("Cohorts"),
+    "recipients": _l("Recipients"),
+    "audience": _l("Audience"),
+    "merged_name": _l("Merged organisation"),
+    "before": _l("Before"),
+    "after": _l("After"),
+    "attempt_deadline": _l("New attempt deadline"),
 }
 HIDDEN = {"user_id"}  # shown in the "whose" column
 
@@ -114,4 +135,5 @@ def target_link(row) -> tuple[str, str | None]:
         return row.organisation_name, url_for("cohorts.admin_organisation", organisation_id=ident)
     if kind == "quiz" and row.quiz_title is not None:
         return row.quiz_title, None
-    return (f"{kind} {ident}" if ident is not None else kind), None
+    label = TARGET_LABELS.get(kind)
+    return (str(label) if label is not None else f"{kind} {ident}" if ident is not None else kind), None

@@ -49,12 +49,13 @@ def last_reminders(cohort) -> dict[int, datetime]:
                                    .where(Reminder.cohort_id == cohort.id).group_by(Reminder.user_id)).all())
 
 
-def invitations_needing_attention(cohort, now: datetime) -> int:
-    """Pending invitations whose latest mail went a grace period ago or more."""
+def invitations_needing_attention(cohort, now: datetime):
+    """A count of the pending invitations whose latest mail went a grace period ago or more (a
+    scalar subquery, to be read with another count)."""
     since = func.coalesce(CohortInvitation.sent_at, CohortInvitation.invited_at)
-    return db.session.scalar(select(func.count(CohortInvitation.id)).where(
+    return select(func.count(CohortInvitation.id)).where(
         CohortInvitation.cohort_id == cohort.id, CohortInvitation.response.is_(None),
-        since <= now - timedelta(days=Rules.of(cohort, due_on=None, now=now).grace_days))) or 0
+        since <= now - timedelta(days=Rules.of(cohort, due_on=None, now=now).grace_days)).scalar_subquery()
 
 
 # ---- headline ----------------------------------------------------------------------------
@@ -80,10 +81,10 @@ def headline(cohort, structure: Structure, learners: list[LearnerRow], *, due_on
         mark_risks(learners, due_on=due_on, now=now, cohort=cohort)
     since = now - timedelta(days=ACTIVE_DAYS)
     best = [r.best for learner in learners for r in learner.results.values() if r.best is not None]
-    badges = db.session.scalar(
-        select(func.count(BadgeAward.id)).join(BadgeClass, BadgeClass.id == BadgeAward.badge_class_id)
-        .where(BadgeClass.course_id == structure.course.id, BadgeAward.revoked_at.is_(None),
-               visible_since_joining(cohort.id, BadgeAward.user_id, BadgeAward.issued_on)))
+    badges = (select(func.count(BadgeAward.id)).join(BadgeClass, BadgeClass.id == BadgeAward.badge_class_id)
+              .where(BadgeClass.course_id == structure.course.id, BadgeAward.revoked_at.is_(None),
+                     visible_since_joining(cohort.id, BadgeAward.user_id, BadgeAward.issued_on)).scalar_subquery())
+    badges, invited = db.session.execute(select(badges, invitations_needing_attention(cohort, now))).one()
     return Headline(
         learners=len(learners),
         active=sum(1 for x in learners if x.last_active is not None and x.last_active >= since),
@@ -94,4 +95,4 @@ def headline(cohort, structure: Structure, learners: list[LearnerRow], *, due_on
         badges=badges or 0,
         overdue=sum(1 for x in learners if is_overdue(x, due_on, now)),
         just_joined=sum(1 for x in learners if x.status == "just_joined"),
-        attention=sum(1 for x in learners if x.risks) + invitations_needing_attention(cohort, now))
+        attention=sum(1 for x in learners if x.risks) + (invited or 0))

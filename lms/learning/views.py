@@ -182,4 +182,4 @@ def continue_course(slug):
 def my_learning():
     return render_template("learning/my_learning.html", rows=queries.my_learning(current_user),
                            badges=queries.recent_badges(current_user),
-                           messages=message_queries.latest_received(current_user))
+                           facilitator_messages=message_queries.latest_received(current_user))

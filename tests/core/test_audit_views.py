@@ -187,3 +187,22 @@ def test_the_page_runs_a_fixed_number_of_queries(client, login, make, count_quer
     with count_queries() as more:
         assert client.get("/admin/audit.csv").get_data(as_text=True).count("\n") == 151
     assert more.count == counter.count
+
+
+def test_facilitator_actions_on_a_learner_are_found_by_whose_data(client, login, make):
+    facilitator = make.user(role="facilitator", name="Fatou Facilitator")
+    learner = make.user(name="Lena Learner", email="lena@example.org")
+    newcomer = make.user(name="Nils Newcomer")
+    newcomer.password_hash = None  # added before invitations had their own list: never chose a password
+    cohort = cohort_services.create_cohort(user=facilitator, now=utcnow(), name="Dakar workshop")
+    cohort_services.add_learners(cohort, [learner.id, newcomer.id], now=utcnow())
+    db.session.commit()
+    login(facilitator)
+    assert client.post(f"/cohorts/{cohort.id}/members/{newcomer.id}/invite").status_code == 302
+    assert client.post(f"/cohorts/{cohort.id}/members/{learner.id}/remove").status_code == 302
+    login(make.user(role="admin"))
+    lena = _rows(_page(client.get("/admin/audit?whose=lena")))
+    assert "Removed a learner from a cohort" in lena and "Fatou Facilitator" in lena and "Dakar workshop" in lena
+    assert "Sent an invitation again" not in lena
+    nils = _rows(_page(client.get("/admin/audit?whose=nils")))
+    assert "Sent an invitation again" in nils and "Removed a learner" not in nils

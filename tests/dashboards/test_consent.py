@@ -114,3 +114,20 @@ def test_the_invitation_is_for_its_own_account_only(client, login, make, dash, s
     assert client.get(f"/cohorts/{cohort_b.id}/learners/{amina.id}").status_code == 404
     assert other.get("/invitations/not-a-token").status_code == 400
     assert db.session.get(User, amina.id).name == "Amina Existing"
+
+
+def test_my_learning_offers_the_pending_invitation(client, login, make, dash, smtp_server, app):
+    course, cohort_b, b_fac, amina, _quiz = build(make, dash)
+    login(b_fac)
+    upload(client, cohort_b, "name,email\nAmina,amina@example.org\n")
+    learner = app.test_client()
+    login(amina, c=learner)
+    page = learner.get("/learning").get_data(as_text=True)
+    assert "Cohort B" in page and "Accept and join" in page
+    action = re.search(r'action="(/me/invitations/\d+)"', page).group(1)
+    assert learner.post(action, data={"action": "accept"}).status_code == 303
+    assert client.get(f"/cohorts/{cohort_b.id}/learners/{amina.id}").status_code == 200
+    assert "Accept and join" not in learner.get("/learning").get_data(as_text=True)
+    intruder = app.test_client()
+    login(make.user(), c=intruder)
+    assert intruder.post(action, data={"action": "decline"}).status_code == 404

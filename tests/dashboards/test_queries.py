@@ -1,4 +1,4 @@
-"""Per-learner progress, at-risk reasons and the headline, checked against what learners did."""
+"""Per-learner progress, at-risk statuses and the headline, checked against what learners did."""
 from datetime import timedelta
 
 import pytest
@@ -66,16 +66,16 @@ def test_progress_last_activity_and_risks_per_learner(story):
     course, cohort, _ = story
     ctx = queries.context(cohort, None)
     learners = {x.name: x for x in queries.learner_rows(cohort, ctx.structure)}
-    risks.mark_risks(learners.values(), due_on=ctx.due_on, now=NOW)
+    risks.mark_risks(learners.values(), due_on=ctx.due_on, now=NOW, cohort=cohort)
     assert set(learners) == {"Ana", "Ben", "Cleo", "Dan"}     # not the removed one, not the facilitator
     assert learners["Ana"].progress == pytest.approx(100.0)
     assert learners["Ben"].progress == pytest.approx(100 * 2 / 7)
     assert learners["Ben"].last_active == NOW - timedelta(days=20)
     assert learners["Cleo"].last_active is None and learners["Dan"].progress == 0
-    assert learners["Ana"].risks == []
-    assert learners["Ben"].risks == ["inactive", "overdue", "failed_twice"]
-    assert learners["Cleo"].risks == ["never_started", "overdue"]
-    assert learners["Dan"].risks == ["overdue"]
+    assert (learners["Ana"].status, learners["Ana"].risks) == ("done", [])
+    assert learners["Ben"].risks == ["failed_twice", "stuck", "overdue"]
+    assert learners["Cleo"].risks == ["not_started", "overdue"]
+    assert (learners["Dan"].status, learners["Dan"].risks) == ("overdue", ["overdue"])
 
 
 def test_headline_numbers(story):
@@ -85,15 +85,15 @@ def test_headline_numbers(story):
     headline = risks.headline(cohort, ctx.structure, learners, due_on=ctx.due_on, now=NOW)
     assert headline == risks.Headline(
         learners=4, active=2, not_started=1, completed=1, average_progress=pytest.approx((100 + 100 * 2 / 7) / 4),
-        average_best_score=pytest.approx(75.0), badges=1, overdue=3)
+        average_best_score=pytest.approx(75.0), badges=1, overdue=3, just_joined=0, attention=3)
 
 
 def test_inactive_days_is_a_setting(story):
     course, cohort, _ = story
     ctx = queries.context(cohort, None)
     learners = {x.name: x for x in queries.learner_rows(cohort, ctx.structure)}
-    assert "inactive" not in risks.risk_reasons(learners["Ben"], due_on=None, now=NOW, inactive_days=30)
-    assert "inactive" in risks.risk_reasons(learners["Dan"], due_on=None, now=NOW, inactive_days=1)
+    assert "stuck" not in risks.risk_reasons(learners["Ben"], due_on=None, now=NOW, inactive_days=30)
+    assert "stuck" in risks.risk_reasons(learners["Dan"], due_on=None, now=NOW, inactive_days=1)
 
 
 @pytest.mark.parametrize("grading", ["highest", "last", "first", "average"])
