@@ -108,4 +108,4 @@ def _change(uuid: str, change: str):
 
 def _confirm_page(row, form, change: str, status: int = 200):
     return render_template("badges/admin_confirm.html", row=row, form=form, change=change, listing=listing(),
-                           code=display(row.award.short_code)), status
+                           code=display(row.award.short_code), admin_tab="badges.admin"), status

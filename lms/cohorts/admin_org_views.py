@@ -88,7 +88,7 @@ def merge_consequences(gone: Organisation, kept: Organisation) -> list[str]:
     counts = admin_org_services.reference_counts(gone)
     moving = reference_lines(counts)
     return [_("%(kept)s stays, with its own name, kind and country.", kept=kept.name),
-            (_("%(what)s move from %(gone)s to %(kept)s.", what=", ".join(moving), gone=gone.name, kept=kept.name)
+            (_("Moving from %(gone)s to %(kept)s: %(what)s.", what=", ".join(moving), gone=gone.name, kept=kept.name)
              if moving else _("Nothing refers to %(gone)s: nothing moves.", gone=gone.name)),
             _("%(gone)s is deleted. This cannot be undone.", gone=gone.name)]
 
@@ -107,7 +107,8 @@ def admin_organisation_merge(organisation_id):
         lambda: confirm_page(title=_("Merge %(gone)s into %(kept)s?", gone=gone.name, kept=kept.name),
                              button=_("Merge the organisations"), consequences=merge_consequences(gone, kept),
                              hidden={"other_id": other.id, "keep": form.keep.data},
-                             cancel_url=url_for("cohorts.admin_organisation", organisation_id=organisation.id)),
+                             cancel_url=url_for("cohorts.admin_organisation", organisation_id=organisation.id),
+                             tab="cohorts.admin_organisations"),
         lambda: admin_org_services.merge_organisations(gone, kept, user=me()),
         done=_("%(gone)s has been merged into %(kept)s.", gone=gone.name, kept=kept.name),
         back=url_for("cohorts.admin_organisation", organisation_id=kept.id))
@@ -147,6 +148,7 @@ def admin_organisation_delete(organisation_id):
         lambda: confirm_page(title=_("Delete %(name)s?", name=name), button=_("Delete the organisation"),
                              consequences=detach_consequences(organisation, counts),
                              hidden={"detach": "1"} if detach else {},
-                             cancel_url=url_for("cohorts.admin_organisation", organisation_id=organisation_id)),
+                             cancel_url=url_for("cohorts.admin_organisation", organisation_id=organisation_id),
+                             tab="cohorts.admin_organisations"),
         lambda: admin_org_services.delete_organisation(organisation, user=me(), detach=detach),
         done=_("%(name)s has been deleted.", name=name), back=url_for("cohorts.admin_organisations"))

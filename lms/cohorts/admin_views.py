@@ -33,12 +33,13 @@ def admin_home():
 # ---- the confirmation step ------------------------------------------------------------------
 
 def confirm_page(*, title: str, button: str, cancel_url: str, consequences=(), intro: str | None = None,
-                 hidden: dict | None = None):
+                 hidden: dict | None = None, tab: str = "cohorts.admin_users"):
     """The first POST of an action: what it will do, and a button that posts it again with
-    confirmed=1 (templates/_confirm.html). Nothing has changed yet."""
+    confirmed=1 (templates/_confirm.html). Nothing has changed yet. `tab`: the admin tab shown
+    as current."""
     return render_template("admin/confirm.html", title=title, intro=intro, button=button,
                            consequences=consequences, cancel_url=cancel_url, hidden=hidden or {},
-                           action=request.full_path.rstrip("?"))
+                           action=request.full_path.rstrip("?"), admin_tab=tab)
 
 
 def confirm_then(check, confirmation, act, *, done: str, back: str):

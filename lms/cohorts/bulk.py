@@ -30,6 +30,11 @@ class MoveOutcome:
     already: list[int] = field(default_factory=list)   # already in (or facilitating) the target
 
 
+def _one(user_ids: list[int]) -> int | None:
+    """The audit event's subject: the person, when the action was on one person."""
+    return user_ids[0] if len(user_ids) == 1 else None
+
+
 def _active_learners(cohort_id: int, chunk: list[int]):
     return (CohortMember.cohort_id == cohort_id, CohortMember.user_id.in_(chunk),
             CohortMember.role == "learner", CohortMember.removed_at.is_(None))
@@ -44,7 +49,8 @@ def remove_learners(cohort: Cohort, user_ids: list[int], *, user, now: datetime)
             update(CohortMember).where(*_active_learners(cohort.id, chunk)).values(removed_at=now)
             .execution_options(synchronize_session=False)).rowcount
     if removed:
-        audit.record(user, "cohort.learners_removed", cohort, count=removed, user_ids=list(user_ids))
+        audit.record(user, "cohort.learners_removed", cohort, subject=_one(user_ids), count=removed,
+                     user_ids=list(user_ids))
     db.session.flush()
     return removed
 
@@ -78,8 +84,8 @@ def move_learners(source: Cohort, target: Cohort, user_ids: list[int], *, user, 
                 Enrollment.course_id.in_(target_courses)).values(cohort_id=target.id)
                 .execution_options(synchronize_session=False))
     services.add_learners(target, outcome.moved, now=now)
-    audit.record(user, "cohort.learners_moved", source, count=len(outcome.moved), user_ids=outcome.moved,
-                 to_cohort_id=target.id)
+    audit.record(user, "cohort.learners_moved", source, subject=_one(outcome.moved), count=len(outcome.moved),
+                 user_ids=outcome.moved, to_cohort_id=target.id)
     db.session.flush()
     return outcome
 
@@ -95,8 +101,9 @@ def withdraw_invitations(cohort: Cohort, chosen: list[CohortInvitation], *, user
             or_(CohortInvitation.response.is_(None), CohortInvitation.response == "declined"))
             .execution_options(synchronize_session=False)).rowcount
     if withdrawn:
-        audit.record(user, "cohort.invitations_withdrawn", cohort, count=withdrawn,
-                     user_ids=[i.user_id for i in chosen])
+        people = [i.user_id for i in chosen]
+        audit.record(user, "cohort.invitations_withdrawn", cohort, subject=_one(people), count=withdrawn,
+                     user_ids=people)
     for invitation in chosen:  # gone from the database: gone from the session too
         db.session.expunge(invitation)
     db.session.flush()

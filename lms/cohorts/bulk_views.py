@@ -49,7 +49,7 @@ def _ids() -> list[int]:
 def _valid_form(actions: dict) -> BulkForm:
     form = BulkForm(actions=actions)
     if not form.validate_on_submit():
-        abort_with(400, _("Choose one of the actions offered."))
+        abort_with(400, _("This form could not be read. Go back to the list and try again."))
     return form
 
 

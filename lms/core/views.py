@@ -37,5 +37,4 @@ def home():
 
     context, status = catalogue_context()
     return render_template("catalog/_results.html" if is_htmx() else "core/home.html", **context), status
-from lms.core import mail_views  # noqa: E402,F401  (the admin's outbox page, on this blueprint)
-from lms.core import audit_views  # noqa: E402,F401  (the admin's audit log, on this blueprint)
+from lms.core import audit_views, mail_views  # noqa: E402,F401  (the admin's audit log and outbox, on this bp)

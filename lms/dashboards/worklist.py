@@ -179,7 +179,7 @@ def _reason(row: Entry, structure: Structure, order, done: set[int], rules: Rule
                      date=format_date(row.invited_at, "medium"), sent=format_date(row.sent_at, "medium"))
         return _("Invited on %(date)s; not accepted yet.", date=format_date(row.invited_at, "medium"))
     if row.status == "failed_twice":
-        quiz_id = next(qid for kind, qid in order if kind == "quiz" and qid in x.failed_twice)
+        quiz_id = next((qid for kind, qid in order if kind == "quiz" and qid in x.failed_twice), x.failed_twice[0])
         return ngettext("Failed “%(quiz)s” %(num)d times and has not passed it.",
                         "Failed “%(quiz)s” %(num)d times and has not passed it.",
                         x.results[quiz_id].failed_attempts, quiz=item_title(structure, "quiz", quiz_id))

@@ -79,7 +79,8 @@ def _as_admin(browser, watcher, stored) -> None:
     context, page = _context(browser, watcher, stored.admin.email, STAFF_PASSWORD)
     main = stored.cohorts[0]
     for path in ["/admin", "/admin/users", f"/admin/organisations/{main.organisation_id}", "/admin/badges",
-                 "/admin/badges?q=xss", f"/cohorts/{main.id}/members"]:
+                 "/admin/badges?q=xss", "/admin/badges?status=revoked", "/admin/audit",
+                 f"/cohorts/{main.id}/members"]:
         watcher.visit(page, path)
     for path in ["/admin/users?q=xss", "/admin/organisations", "/admin/cohorts", "/cohorts"]:
         watcher.visit(page, path, shows=PAYLOADS)

@@ -172,8 +172,7 @@ def store_everything(app, make, course, quiz) -> Stored:
         awards.append((code, uuid))
         if n % 2 == 0:  # half the badges revoked, each reason with two payloads
             reason = " ".join(PAYLOADS[n:n + 2])
-            _ok(as_admin.post("/admin/badges", data={"action": "revoke", "revoke-code": code,
-                                                     "revoke-reason": reason}), "revoke")
+            _ok(as_admin.post(f"/admin/badges/{uuid}/revoke", data={"confirmed": "1", "reason": reason}), "revoke")
     db.session.rollback()
     return Stored(admin, facilitator, course, cohorts, learners,
                   {learners[n].id: attempt_id for n, attempt_id in attempts.items()}, awards)

@@ -44,7 +44,7 @@ def test_merge_is_confirmed_then_moves_people_and_cohorts_and_deletes_the_other(
     response = client.post(f"/admin/organisations/{gone}/merge", data={"other_id": kept, "keep": "other"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "3 people, 1 cohort move from Min. of Justice to Ministry of Justice." in page
+    assert "Moving from Min. of Justice to Ministry of Justice: 3 people, 1 cohort." in page
     assert state() == before                                   # the first POST changes nothing
     response = client.post(f"/admin/organisations/{gone}/merge",
                            data={"other_id": kept, "keep": "other", "confirmed": "1"})
@@ -83,7 +83,7 @@ def test_delete_is_refused_while_referenced_and_offers_merge_or_detach(client, l
     before = state()
     response = client.post(f"/admin/organisations/{gone}/delete")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "3 people, 1 cohort refer to it" in page
+    assert response.status_code == 200 and "Still referring to it: 3 people, 1 cohort." in page
     assert f'action="/admin/organisations/{gone}/merge"' in page
     assert "3 people are detached from it" in page and 'name="detach" value="1"' in page
     assert client.post(f"/admin/organisations/{gone}/delete", data={"confirmed": "1"}).status_code == 409

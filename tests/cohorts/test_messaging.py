@@ -365,3 +365,74 @@ def test_sending_costs_the_same_queries_for_20_and_200_learners(client, login, m
         counts[n] = counter.count
     assert counts[20] == counts[200], counts
     assert _count(OutboxMessage, OutboxMessage.kind == "cohort_message") == 220
+
+
+def test_two_posts_racing_past_the_check_still_send_once(client, login, world, smtp_server, monkeypatch):
+    from lms.cohorts import messaging
+
+    login(world.facilitator)
+    first = world.send(client, 2, audience="organisation")
+    real, calls = messaging.sent_with_key, []
+
+    def not_yet_committed(key):      # what a second post sees while the first is still sending
+        calls.append(key)
+        return None if len(calls) <= 2 else real(key)
+
+    monkeypatch.setattr(messaging, "sent_with_key", not_yet_committed)
+    again = world.send(client, 2, audience="organisation")
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
+    assert len(calls) == 3            # the view's check, the service's, then the look-up after the refusal
+    assert _count(CohortMessage) == 1 and len(smtp_server.messages) == 2
+
+
+@pytest.mark.parametrize("text, html", [
+    ("a < b & c", "<p>a &lt; b &amp; c</p>"),
+    ("one\ntwo\n\n\nthree", "<p>one<br>two</p><p>three</p>"),
+    ("see https://example.org/x.", '<p>see <a href="https://example.org/x" rel="noopener noreferrer">'
+                                   'https://example.org/x</a>.</p>'),
+    ("javascript:alert(1) and <script>x</script>", "<p>javascript:alert(1) and &lt;script&gt;x&lt;/script&gt;</p>"),
+    ('"https://example.org/"onclick=x', '<p>"<a href="https://example.org/" rel="noopener noreferrer">'
+                                        'https://example.org/</a>"onclick=x</p>'),
+])
+def test_a_message_body_is_plain_text(text, html):
+    from lms.core.markup import render_plain_text
+
+    assert str(render_plain_text(text)) == html
+
+
+def test_a_french_facilitator_writes_in_french_and_an_english_version_reaches_english_readers(
+        client, login, make, world, smtp_server):
+    french = make.user(role="facilitator", locale="fr")
+    db.session.add(CohortMember(cohort_id=world.cohort.id, user_id=french.id, role="facilitator"))
+    db.session.commit()
+    login(french)
+    form = client.get(f"/cohorts/{world.cohort.id}/messages/new").get_data(as_text=True)
+    assert 'name="language" type="hidden" value="fr"' in form
+    assert 'name="subject_en"' in form and 'name="subject_fr"' not in form
+    response = world.send(client, 2, audience="organisation", language="fr", subject="Atelier mardi",
+                          body="L'atelier commence à 9 h.", subject_en="Workshop on Tuesday",
+                          body_en="The workshop starts at 9.")
+    assert response.status_code == 303
+    mails = {m["To"]: m["Subject"] for m in smtp_server.messages}
+    assert mails == {world.ana.email: "Workshop on Tuesday", world.bruno.email: "Atelier mardi"}
+
+
+def test_a_cohort_without_courses_can_still_message_everyone(client, login, make, frozen, smtp_server):
+    dash = Dash(make)
+    facilitator = make.user(role="facilitator")
+    cohort = dash.cohort(None, facilitator=facilitator)
+    learner = dash.learner(cohort)
+    login(facilitator)
+    form = client.get(f"/cohorts/{cohort.id}/messages/new").get_data(as_text=True)
+    assert 'value="everyone"' in form and 'value="at_risk"' not in form and 'value="module"' not in form
+    data = {"subject": "Welcome", "body": "Hello", "language": "en", "audience": "everyone", "key": KEY}
+    assert client.post(f"/cohorts/{cohort.id}/messages/new", data={**data, "audience": "at_risk"}).status_code == 400
+    assert client.post(f"/cohorts/{cohort.id}/messages/new",
+                       data={**data, "confirmed": "1", "expected": "1"}).status_code == 303
+    assert [m["To"] for m in smtp_server.messages] == [learner.email]
+
+
+def test_an_admin_may_message_any_cohort(client, login, make, world):
+    login(make.user(role="admin"))
+    assert client.get(f"/cohorts/{world.cohort.id}/messages/new").status_code == 200
+    assert world.send(client, 5).status_code == 303

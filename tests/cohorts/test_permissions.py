@@ -29,11 +29,13 @@ def world(make, make_cohort, make_organisation, make_invited):
     sibling = make_cohort(facilitator=own, name="Cohort Alpha Two")
     foreign = make_cohort(facilitator=other, learners=[learner_b], name="Cohort Bravo")
     organisation = make_organisation()
+    organisation2 = make_organisation("Ministry of Foreign Affairs")
     db.session.commit()
     return SimpleNamespace(own=own, own2=own2, other=other, spare=spare, learner=learner, learner_b=learner_b,
                            invited=invited,
                            admin=make.user(role="admin"), cohort=cohort, sibling=sibling, foreign=foreign,
-                           course=course, course2=course2, organisation=organisation)
+                           course=course, course2=course2, organisation=organisation,
+                           organisation2=organisation2)
 
 
 def csv_file():
@@ -79,8 +81,20 @@ ROUTES = {
     "admin edit organisation": ("admin", "POST", lambda w: f"/admin/organisations/{w.organisation.id}",
                                 lambda w: {"name": "Renamed ministry", "kind": "sur_ministry", "country": "KE"}),
     "admin change role": ("admin", "POST", lambda w: f"/admin/users/{w.learner.id}/role",
-                          lambda w: {"role": "facilitator"}),
-    "admin deactivate": ("admin", "POST", lambda w: f"/admin/users/{w.learner.id}/active", lambda w: {"active": "0"}),
+                          lambda w: {"role": "facilitator", "confirmed": "1"}),
+    "admin deactivate": ("admin", "POST", lambda w: f"/admin/users/{w.learner.id}/active",
+                         lambda w: {"active": "0", "confirmed": "1"}),
+    "admin user page": ("admin", "GET", lambda w: f"/admin/users/{w.learner.id}", None),
+    "admin edit user": ("admin", "POST", lambda w: f"/admin/users/{w.learner.id}",
+                        lambda w: {"name": "Renamed learner", "email": w.learner.email}),
+    "admin send reset": ("admin", "POST", lambda w: f"/admin/users/{w.learner.id}/reset", lambda w: {}),
+    "admin send invitation": ("admin", "POST", lambda w: f"/admin/users/{w.invited.id}/invite", lambda w: {}),
+    "admin anonymise": ("admin", "POST", lambda w: f"/admin/users/{w.learner_b.id}/anonymise",
+                        lambda w: {"confirmed": "1"}),
+    "admin merge organisations": ("admin", "POST", lambda w: f"/admin/organisations/{w.organisation.id}/merge",
+                                  lambda w: {"other_id": w.organisation2.id, "keep": "other", "confirmed": "1"}),
+    "admin delete organisation": ("admin", "POST", lambda w: f"/admin/organisations/{w.organisation.id}/delete",
+                                  lambda w: {"confirmed": "1", "detach": "1"}),
 }
 
 

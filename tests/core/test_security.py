@@ -10,7 +10,7 @@ from lms.extensions import db
 # Every route reachable without login, on purpose. Adding a public route means adding it here.
 PUBLIC = {
     "static", "catalog.media", "core.healthz", "core.set_language", "core.home", "auth.register", "auth.login",
-    "auth.forgot", "auth.reset", "auth.confirm_email", "cohorts.join", "cohorts.welcome", "cohorts.join_by_code",
+    "auth.forgot", "auth.reset", "auth.confirm_email", "cohorts.join", "cohorts.welcome", "cohorts.invitation", "cohorts.join_by_code",
     "badges.issuer", "badges.badge_class", "badges.class_image", "badges.assertion", "badges.assertion_json",
     "badges.baked_png", "badges.baked_svg", "badges.verify", "badges.verify_form",
     "catalog.course", "catalog.glossary",

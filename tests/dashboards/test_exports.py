@@ -97,6 +97,33 @@ def test_xlsx_reads_back_with_formulas_neutralised(client, login, exported):
     assert [row[7].value for row in quiz.iter_rows(min_row=2)] == [50.0, 100.0]
 
 
+@pytest.mark.parametrize("what", ["matrix", "quiz"])
+def test_xlsx_header_is_bold_frozen_filtered_and_columns_are_sized(client, login, exported, what):
+    cohort, course, facilitator = exported
+    login(facilitator)
+    book = load_workbook(io.BytesIO(client.get(f"/cohorts/{cohort.id}/export.xlsx?what={what}").data))
+    sheet = book.active
+    header = next(sheet.iter_rows(max_row=1))
+    assert header[0].value == "Name" and all(cell.font.bold for cell in header)
+    assert not any(cell.font.bold for row in sheet.iter_rows(min_row=2) for cell in row)
+    assert sheet.freeze_panes == "A2"                                  # the header stays in view
+    last = header[-1].column_letter
+    assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"        # a filter on every column
+    widths = {letter: sheet.column_dimensions[letter].width for letter in ("A", "B", last)}
+    assert all(8 <= width <= 50 for width in widths.values()), widths
+    assert widths["B"] >= len("evil@example.org")                     # e-mails fit
+
+
+def test_xlsx_column_widths_follow_the_header_and_a_bounded_sample():
+    from datetime import datetime
+
+    from lms.dashboards.exports import column_widths
+
+    header = ["Name", "A very long column title for a quiz score", "Last active (UTC)"]
+    rows = [["Ana", 5, datetime(2026, 1, 1, 10, 0)], ["Bartholomew " * 10, None, None]]
+    assert column_widths(header, rows) == [50.0, 43.0, 20.0]
+
+
 @pytest.mark.parametrize("value, safe", [
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\tx", "'\tx"), ("\rx", "'\rx"),
     ("plain", "plain"), ("a=b", "a=b"), ("", ""), (-3, -3), (2.5, 2.5), (None, None)])
