@@ -1,6 +1,7 @@
 """Forms of the admin pages: organisations, users."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import escape
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 
@@ -37,8 +38,10 @@ class MergeForm(FlaskForm):
     def __init__(self, *args, organisation=None, others=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.other_id.choices = [(o.id, o.name) for o in others]
-        self.keep.choices = [("other", _l("The other organisation: %(name)s is deleted", name=organisation.name)),
-                             ("this", _l("%(name)s: the other one is deleted", name=organisation.name))]
+        # WTForms writes labels as they are: the name is escaped here.
+        name = escape(organisation.name)
+        self.keep.choices = [("other", _l("The other organisation: %(name)s is deleted", name=name)),
+                             ("this", _l("%(name)s: the other one is deleted", name=name))]
 
 
 class RoleForm(FlaskForm):

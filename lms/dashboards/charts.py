@@ -89,6 +89,12 @@ def _nice_step(top: int, ticks: int = 5) -> int:
     return raw
 
 
+def _at(value: float) -> float | int:
+    """An SVG coordinate to a tenth, written without a trailing ".0"."""
+    value = round(value, 1)
+    return int(value) if value == int(value) else value
+
+
 @dataclass
 class Panel:
     top: float
@@ -97,7 +103,7 @@ class Panel:
     y_max: int
 
     def y(self, value: float) -> float:
-        return round(self.bottom - (self.bottom - self.top) * value / self.y_max, 1)
+        return _at(self.bottom - (self.bottom - self.top) * value / self.y_max)
 
 
 def panel(top: float, bottom: float, values: list[int], *, ticks: int) -> Panel:
@@ -137,9 +143,9 @@ def geometry(series: Series) -> Geometry:
         weeks.append({
             "monday": monday, "completions": done, "active": count,
             "label": format_date(monday, "d MMM") if k % label_every == 0 else "",
-            "x": round(centre, 1),
-            "bar": (round(centre - bar_w / 2, 1), top, round(bar_w, 1), round(done_panel.bottom - top, 1)),
-            "point": (round(centre, 1), active.y(count)),
+            "x": _at(centre),
+            "bar": (_at(centre - bar_w / 2), top, _at(bar_w), _at(done_panel.bottom - top)),
+            "point": (_at(centre), active.y(count)),
         })
     line = " ".join(f"{w['point'][0]},{w['point'][1]}" for w in weeks)
     return Geometry(WIDTH, HEIGHT, weeks, active, done_panel, line,

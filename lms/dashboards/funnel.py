@@ -68,8 +68,8 @@ class Bar:
     stage: str
     count: int
     y: float
-    width: float
-    label_x: float
+    width: int
+    label_x: int
 
 
 def geometry(funnel: Funnel) -> dict:
@@ -84,7 +84,7 @@ def geometry(funnel: Funnel) -> dict:
             count = step.count(stage)
             if count is None:
                 continue
-            width = round(plot_w * (funnel.rate(count) or 0) / 100, 1)
+            width = round(plot_w * (funnel.rate(count) or 0) / 100)     # whole SVG units
             bars.append(Bar(stage, count, top, width, width + 6))
             top += BAR_H + BAR_GAP
         groups.append({"step": step, "title": title, "y": y + LABEL_H - 5, "bars": bars})

@@ -1,7 +1,9 @@
 """The progress matrix: learners × modules (or one module's lessons and quiz), one page at a time.
 
-Totals, filters and sorting use the per-learner aggregates of queries.learner_rows; only the
-cells of the learners on the current page are read in detail (one more grouped query).
+Totals, filters and sorting by name, organisation, progress or last activity use the per-learner
+aggregates of queries.learner_rows; then only the cells of the learners on the current page are
+read (one more grouped query). Sorting by a column (a module, a lesson, a quiz) needs every
+chosen learner's cell in it: the same grouped query then covers the whole cohort.
 """
 import math
 import re

@@ -105,11 +105,11 @@ def _as_facilitator(browser, watcher, stored) -> None:
     watcher.visit(page, f"{base}/matrix", shows=PAYLOADS)
     for n, learner in enumerate(stored.learners):
         watcher.visit(page, f"{base}/learners/{learner.id}", shows=[PAYLOADS[n]])
-    for _ in range(2):  # reminders to everyone at risk; the second notice names who was skipped
-        watcher.visit(page, f"{base}/at-risk")
+    for _ in range(2):  # reminders to everyone listed; the second notice names who was skipped
+        watcher.visit(page, f"{base}/at-risk?status=all")
         for box in page.locator("input[name=learners]").all():
             box.check()
-        page.get_by_role("button", name="Send a reminder to the chosen learners").click()
+        page.get_by_role("button", name="Remind the chosen people").click()
         expect(page.locator(".flash").first).to_be_visible()
         watcher.check(page)
     expect(page.locator(".flash").first).to_contain_text("Not sent again")

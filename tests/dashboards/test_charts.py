@@ -70,3 +70,31 @@ def test_week_range_follows_the_cohort_dates_and_stops_at_52_weeks():
     weeks = week_range(old, date(2026, 6, 3))
     assert len(weeks) == 52 and weeks[-1] == date(2026, 6, 1)
 
+
+
+def test_completions_have_their_own_scale_so_a_few_show_beside_many_active(app):
+    from lms.dashboards.charts import DONE_PANEL, Series, geometry
+
+    weeks = [date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19)]
+    with app.test_request_context():
+        chart = geometry(Series(weeks, completions=[0, 3, 1], active=[900, 850, 400]))
+    panel_height = DONE_PANEL[1] - DONE_PANEL[0]
+    heights = [week["bar"][3] for week in chart.weeks]
+    assert heights[0] == 0 and heights[1] >= panel_height * 0.9 and 0 < heights[2] < heights[1]
+    assert chart.done.y_max == 3 and chart.active.y_max == 1000
+    assert chart.done.ticks[-1][0] == 3 and [value for value, _ in chart.active.ticks][-1] == 1000
+    # the two panels do not overlap: the line stays above the bars
+    assert max(week["point"][1] for week in chart.weeks) <= chart.active.bottom < chart.done.top
+
+
+def test_both_panels_are_labelled_and_the_table_stays(client, login, make, dash, frozen):
+    course = make.course()
+    facilitator = make.user(role="facilitator")
+    cohort = dash.cohort(course, facilitator=facilitator, starts_on=date(2026, 2, 2))
+    login(facilitator)
+    root = ET.fromstring(client.get(f"/cohorts/{cohort.id}/chart.svg").data)
+    titles = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "axis-title"]
+    assert titles == ["Active learners per week", "Course completions per week (own scale)", "Week starting on Monday"]
+    assert "on its own scale" in root.find(f"{SVG}desc").text
+    html = client.get(f"/cohorts/{cohort.id}/dashboard").get_data(as_text=True)
+    assert "The same figures as a table" in html and "<th scope=\"col\">Week of</th>" in html

@@ -57,7 +57,7 @@ def test_funnel_counts_who_reached_completed_and_passed_each_module(client, logi
     assert rows[2] == "Module 2 1 (20%) 0 (0%) 0 (0%)"
     assert rows[3] == f"{final.title} 2 (40%) — not applicable 1 (20%)"
     # the module links to its lessons in the matrix
-    assert f'module=module-1">Module 1</a>' in table
+    assert 'module=module-1">Module 1</a>' in table
     # the bar view: one group per step, each bar as long as its share, with its count as text
     svg = ET.fromstring(re.search(r'<svg[^>]*class="chart funnel-chart".*?</svg>', html, re.S).group(0))
     assert svg.get("role") == "img" and svg.get("aria-labelledby") == "funnel-title funnel-desc"
