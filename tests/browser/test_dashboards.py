@@ -102,12 +102,13 @@ def test_facilitator_reminds_every_learner_at_risk(page, live_server, smtp_serve
     errors = _watch(page)
     _log_in(page, live_server.url, facilitator)
     page.goto(f"{live_server.url}/cohorts/{cohort.id}/at-risk")
-    # Amina's activity is dated long before today's real clock: inactive; Carlos never started.
-    assert page.get_by_role("row", name="Carlos Pérez").get_by_text("never started").is_visible()
-    assert page.get_by_role("row", name="Amina Diallo").get_by_text("inactive for 14 days or more").is_visible()
+    # Amina's activity is dated long before today's real clock: stuck; Carlos joined long ago
+    # and has not started.
+    assert page.get_by_role("row", name="Carlos Pérez").get_by_text("not started", exact=True).is_visible()
+    assert page.get_by_role("row", name="Amina Diallo").get_by_text("stuck", exact=True).is_visible()
     page.get_by_label("all", exact=True).check()          # the script ticks every learner on the page
     assert page.get_by_label("Carlos Pérez").is_checked() and page.get_by_label("Amina Diallo").is_checked()
-    page.get_by_role("button", name="Send a reminder to the chosen learners").click()
+    page.get_by_role("button", name="Remind the chosen people").click()
     assert page.get_by_text("Reminders sent to 2 learners.").is_visible()
     assert sorted(m["To"] for m in smtp_server.messages) == ["amina@example.org", "carlos@example.org"]
     assert errors == [], errors

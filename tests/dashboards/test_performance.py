@@ -58,7 +58,10 @@ def test_query_counts_do_not_grow_with_the_cohort(app, client, make, login, coun
     for name, by_size in counts.items():
         assert len(set(by_size.values())) == 1, f"{name}: {by_size}"
     assert counts["dashboard"][10] <= 11, counts["dashboard"]    # the module funnel is one grouped query
-    assert max(c[10] for c in counts.values()) <= 20, " ".join(f"{name}={c[10]}" for name, c in counts.items())
+    # The drill-down is the busiest page (progress, attempts, answers, time, badges, reminders, overrides).
+    assert counts["learner"][10] <= 21, counts["learner"]
+    assert max(c[10] for name, c in counts.items() if name != "learner") <= 11, \
+        " ".join(f"{name}={c[10]}" for name, c in counts.items())
 
 
 def test_sorting_the_matrix_by_any_column_and_the_funnel_keep_query_counts_fixed(client, make, login, count_queries):

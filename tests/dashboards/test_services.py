@@ -164,3 +164,27 @@ def test_a_french_speaking_learner_gets_the_reminder_in_french(client, login, at
     assert mail["Subject"] == subject
     body = mail.get_content()
     assert hello in body and not_started in body and "not started the course yet" not in body
+
+
+def test_reminding_many_learners_costs_a_fixed_number_of_statements(app, make, dash, count_queries):
+    from lms.auth.models import User
+    from lms.cohorts.models import CohortMember
+    from lms.core.db import utcnow
+    from lms.core.models import OutboxMessage
+    from lms.dashboards.services import send_reminders
+
+    course = make.course(modules=1, lessons=1, questions=1, final=False)
+    facilitator = make.user(role="facilitator")
+    counts = []
+    for size in (20, 200):
+        cohort = dash.cohort(course, facilitator=facilitator, learners=size)
+        people = db.session.scalars(select(User).join(CohortMember, CohortMember.user_id == User.id).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.role == "learner")).all()
+        with app.test_request_context(), count_queries() as counter:
+            outcome = send_reminders(cohort, people, course=course, due_on=None, reasons={}, user=facilitator,
+                                     now=utcnow())
+        db.session.commit()
+        assert len(outcome.sent) == size
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
+    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 220
