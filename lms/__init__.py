@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from werkzeug.routing import IntegerConverter
 
 from lms import config as settings
-from lms.extensions import babel, csrf, db, login_manager, migrate
+from lms.extensions import babel, compress, csrf, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -43,6 +43,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    compress.init_app(app)
     from lms.core import i18n
 
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)

@@ -100,7 +100,14 @@ def load() -> dict:
         "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 0),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Static files carry a content hash in their URL, so browsers may keep them a year.
-        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+        "SEND_FILE_MAX_AGE_DEFAULT": None,   # lms/core/static.py sets each static file's caching
+        # Compression (flask-compress): brotli or gzip for text; streamed exports stay streamed.
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                               "image/svg+xml", "application/json", "application/ld+json", "text/csv",
+                               "text/plain", "application/xml", "text/xml"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
+        "COMPRESS_BR_LEVEL": 5,
         "LANGUAGES": ["en", "fr", "es"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),

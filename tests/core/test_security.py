@@ -80,7 +80,28 @@ def test_static_urls_are_fingerprinted_and_cached(client):
     css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', page).group(1)
     response = client.get(css)
     assert response.status_code == 200
-    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_static_url_with_another_hash_is_not_served_nor_cached(client):
+    wrong = client.get("/static/css/app.css?v=0123456789")
+    assert wrong.status_code == 404 and wrong.headers["Cache-Control"] == "no-store"
+    plain = client.get("/static/css/app.css")
+    assert plain.status_code == 200 and plain.headers["Cache-Control"] == "no-cache"   # revalidated
+
+
+def test_pages_and_static_text_are_compressed_for_browsers_that_accept_it(client):
+    import brotli
+
+    page = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert page.headers["Content-Encoding"] == "br" and "Accept-Encoding" in page.headers["Vary"]
+    assert b"UPR Academy" in brotli.decompress(page.data)
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', client.get("/").get_data(as_text=True)).group(1)
+    styles = client.get(css, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert styles.headers["Content-Encoding"] == "br" and b".tabs" in brotli.decompress(styles.data)
+    old = client.get("/", headers={"Accept-Encoding": "gzip"})              # an older client
+    assert old.headers["Content-Encoding"] == "gzip"
+    assert client.get("/").headers.get("Content-Encoding") is None      # nothing asked, nothing done
 
 
 def test_htmx_is_vendored_with_its_licence(client):
