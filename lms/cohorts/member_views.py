@@ -73,6 +73,8 @@ def remove_member(cohort_id, user_id):
     cohort = managed_cohort(cohort_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if request.form.get("confirmed") != "1":
+        return _confirm_removal(cohort, user_id)
     try:
         services.remove_learner(cohort, user_id, user=me(), now=utcnow())
     except services.CohortError as error:
@@ -80,6 +82,20 @@ def remove_member(cohort_id, user_id):
     db.session.commit()
     flash(_("The learner was removed from the cohort. Their progress is kept."), "success")
     return _back_to_members(cohort)
+
+
+def _confirm_removal(cohort: Cohort, user_id: int):
+    learner = db.session.get(User, user_id)
+    if learner is None or services.learner_membership(cohort, user_id) is None:
+        abort(404)
+    return render_template(
+        "cohorts/bulk_confirm.html", cohort=cohort, title=_("Remove %(name)s?", name=learner.name),
+        action=url_for("cohorts.remove_member", cohort_id=cohort.id, user_id=user_id),
+        button=_("Remove from the cohort"), field=None, hidden={}, names=[], more=0, changed=False,
+        cancel_url=url_for("cohorts.members", cohort_id=cohort.id),
+        consequences=[_("%(name)s leaves %(cohort)s and no longer appears on its dashboards.",
+                        name=learner.name, cohort=cohort.name),
+                      _("Their account and progress are kept; you can add them again later.")])
 
 
 def render_move(cohort: Cohort, user_id: int):

@@ -72,8 +72,12 @@ def test_remove_keeps_history_and_move_goes_to_my_other_cohort(client, login, ma
     login(me)
     page = client.get(f"/cohorts/{cohort.id}/members").get_data(as_text=True)
     assert f'<option value="{target.id}">Second</option>' in page
-    assert client.post(f"/cohorts/{cohort.id}/members/{stays.id}/remove").status_code == 302
-    assert client.post(f"/cohorts/{cohort.id}/members/{stays.id}/remove").status_code == 404
+    asked = client.post(f"/cohorts/{cohort.id}/members/{stays.id}/remove")
+    assert asked.status_code == 200 and "Remove Stays?" in asked.get_data(as_text=True)
+    assert stays.id in active_learner_ids(cohort.id)                          # asking changed nothing
+    confirmed = {"confirmed": "1"}
+    assert client.post(f"/cohorts/{cohort.id}/members/{stays.id}/remove", data=confirmed).status_code == 302
+    assert client.post(f"/cohorts/{cohort.id}/members/{stays.id}/remove", data=confirmed).status_code == 404
     response = client.post(f"/cohorts/{cohort.id}/members/{moves.id}/move", data={"target_id": target.id})
     assert response.status_code == 302
     assert "The learner was moved to Second." in client.get(response.headers["Location"]).get_data(as_text=True)

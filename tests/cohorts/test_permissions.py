@@ -59,7 +59,7 @@ ROUTES = {
     "remove facilitator": ("cohort", "POST",
                            lambda w: f"/cohorts/{w.cohort.id}/facilitators/{w.own2.id}/remove", lambda w: {}),
     "remove learner": ("cohort", "POST", lambda w: f"/cohorts/{w.cohort.id}/members/{w.learner.id}/remove",
-                       lambda w: {}),
+                       lambda w: {"confirmed": "1"}),
     "move learner": ("cohort", "POST", lambda w: f"/cohorts/{w.cohort.id}/members/{w.learner.id}/move",
                      lambda w: {"target_id": w.sibling.id}),
     "resend invitation": ("cohort", "POST", lambda w: f"/cohorts/{w.cohort.id}/members/{w.invited.id}/invite",
