@@ -45,6 +45,11 @@ def welcome(token):
         login_user(user)
         greet_newcomer(user)
         return redirect(landing_url(cohort), 303)
+    return _page(form, user, cohort)
+
+
+def _page(form, user, cohort):
+    """The password form, and a way to decline the cohort's invitation instead."""
     invitation = consent.pending_invitation(cohort.id, user.id) if cohort is not None else None
     return render_template("cohorts/welcome.html", form=form, user=user, cohort=cohort, invitation=invitation,
                            decline_token=consent.make_token(invitation) if invitation else None), \
