@@ -131,3 +131,19 @@ def test_my_learning_offers_the_pending_invitation(client, login, make, dash, sm
     intruder = app.test_client()
     login(make.user(), c=intruder)
     assert intruder.post(action, data={"action": "decline"}).status_code == 404
+
+
+def test_a_new_account_can_decline_from_the_welcome_page(client, login, make, dash, smtp_server, app):
+    from lms.cohorts.models import CohortInvitation
+
+    course, cohort_b, b_fac, _amina, _quiz = build(make, dash)
+    login(b_fac)
+    upload(client, cohort_b, "name,email\nNew Person,new.person@example.org\n")
+    link = re.search(r"http://localhost(/welcome/\S+)", smtp_server.messages[-1].get_content()).group(1)
+    visitor = app.test_client()
+    page = visitor.get(link).get_data(as_text=True)
+    decline = re.search(r'action="(/invitations/[^"]+)"', page).group(1)
+    assert visitor.post(decline, data={"action": "decline"}).status_code == 303
+    db.session.rollback()
+    assert db.session.scalar(select(CohortInvitation.response)) == "declined"
+    assert "Decline the invitation" not in visitor.get(link).get_data(as_text=True)
