@@ -27,8 +27,8 @@ class AuditFilterForm(FlaskForm):
     who = StringField(_l("Who (name or e-mail)"), validators=[Optional(), Length(max=100)])
     whose = StringField(_l("Whose data (name or e-mail)"), validators=[Optional(), Length(max=100)])
     what = SelectField(_l("What"), choices=[], default="")
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    since = DateField(_l("From date"), validators=[Optional()])
+    until = DateField(_l("To date"), validators=[Optional()])
 
     def validate_until(self, field):
         if field.data and self.since.data and field.data < self.since.data:

@@ -199,7 +199,7 @@ def test_facilitator_actions_on_a_learner_are_found_by_whose_data(client, login,
     db.session.commit()
     login(facilitator)
     assert client.post(f"/cohorts/{cohort.id}/members/{newcomer.id}/invite").status_code == 302
-    assert client.post(f"/cohorts/{cohort.id}/members/{learner.id}/remove").status_code == 302
+    assert client.post(f"/cohorts/{cohort.id}/members/{learner.id}/remove", data={"confirmed": "1"}).status_code == 302
     login(make.user(role="admin"))
     lena = _rows(_page(client.get("/admin/audit?whose=lena")))
     assert "Removed a learner from a cohort" in lena and "Fatou Facilitator" in lena and "Dakar workshop" in lena
