@@ -72,10 +72,11 @@ def _register_blueprints(app: Flask) -> None:
     from lms.dashboards.views import bp as dashboards_bp
     from lms.demo.cli import bp as demo_cli
     from lms.learning.views import bp as learning_bp
+    from lms.offline.views import bp as offline_bp
     from lms.quizzes.views import bp as quizzes_bp
 
     for blueprint in (core_bp, auth_bp, catalog_bp, learning_bp, quizzes_bp, cohorts_bp,
-                      dashboards_bp, badges_bp, users_cli, demo_cli):
+                      dashboards_bp, badges_bp, offline_bp, users_cli, demo_cli):
         app.register_blueprint(blueprint)
     for feature in ("core", "catalog", "quizzes", "cohorts", "badges"):
         # Each feature's `flask <feature> ...` commands, once it has any.

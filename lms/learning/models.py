@@ -36,3 +36,4 @@ class LessonProgress(db.Model):
     completed_at: Mapped[datetime | None]
     views: Mapped[int] = mapped_column(default=1)
     seconds: Mapped[int] = mapped_column(default=0)                   # time on task, estimated (see services)
+    completion_key: Mapped[str | None] = mapped_column(String(64))    # the last completion's idempotency key

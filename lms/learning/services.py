@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -145,13 +145,37 @@ def touch_enrollment(user, course_id: int, now, enrollment=None) -> None:
         Enrollment.user_id == user.id, Enrollment.course_id == course_id).values(last_activity_at=now))
 
 
-def complete_lesson(user, lesson, *, now, enforce_gating: bool = True) -> LessonProgress:
+def completion_time(done_at: datetime | None, *, now: datetime, first_viewed_at: datetime | None,
+                    enrollment: Enrollment) -> datetime:
+    """When a completion happened: `now`, or the time the learner gave (a completion made offline
+    and sent later), clamped to [the lesson's first view, now] and to the enrolment's life."""
+    if done_at is None:
+        return now
+    earliest = max(first_viewed_at or enrollment.enrolled_at, enrollment.enrolled_at)
+    return min(max(done_at, earliest), now)
+
+
+def _progress_row(user, lesson) -> LessonProgress | None:
+    return db.session.scalar(
+        select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
+        .execution_options(populate_existing=True))
+
+
+def complete_lesson(user, lesson, *, now, done_at: datetime | None = None, key: str | None = None,
+                    enforce_gating: bool = True) -> LessonProgress:
     """Mark `lesson` complete for `user` (idempotent: the first completed_at stays), then
     check the course completion rule. Raises Locked when gating forbids it, NotEnrolled when
-    the learner is not enrolled. `enforce_gating=False` is for seeding demo data."""
+    the learner is not enrolled. `enforce_gating=False` is for seeding demo data.
+
+    `done_at` is when the learner did it (offline, earlier than `now`; see completion_time).
+    `key` is the idempotency key of that action: a replay of the key the row already holds
+    changes nothing, even when the learner marked the lesson not done in between."""
     enrollment = _lock_enrollment(user, lesson.course_id)
     if enrollment is None or enrollment.left_at is not None:
         raise NotEnrolled()
+    existing = _progress_row(user, lesson) if key is not None or done_at is not None else None
+    if key is not None and existing is not None and existing.completion_key == key:
+        return existing
     course = db.session.get(Course, lesson.course_id)
     if lesson.archived:
         raise Locked(_no_longer())
@@ -161,18 +185,22 @@ def complete_lesson(user, lesson, *, now, enforce_gating: bool = True) -> Lesson
             raise Locked(_no_longer())
         if item.locked:
             raise Locked(item.reason)
-    credit = seconds_on_task(view_history(user, lesson), now)
+    when = completion_time(done_at, now=now, enrollment=enrollment,
+                           first_viewed_at=existing.first_viewed_at if existing else None)
+    credit = seconds_on_task(view_history(user, lesson), when)
     stmt = _insert(LessonProgress).values(
-        user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id, first_viewed_at=now,
-        last_viewed_at=now, completed_at=now, views=0, seconds=0)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["user_id", "lesson_id"],
-        set_={"completed_at": func.coalesce(LessonProgress.completed_at, _utc(now)),
-              "last_viewed_at": _utc(now), "seconds": LessonProgress.seconds + credit})
+        user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id, first_viewed_at=when,
+        last_viewed_at=when, completed_at=when, views=0, seconds=0, completion_key=key)
+    latest = case((LessonProgress.last_viewed_at > _utc(when), LessonProgress.last_viewed_at), else_=_utc(when))
+    changes = {"completed_at": func.coalesce(LessonProgress.completed_at, _utc(when)),
+               "last_viewed_at": latest, "seconds": LessonProgress.seconds + credit}
+    if key is not None:
+        changes["completion_key"] = key
+    stmt = stmt.on_conflict_do_update(index_elements=["user_id", "lesson_id"], set_=changes)
     progress = db.session.scalars(stmt.returning(LessonProgress),
                                   execution_options={"populate_existing": True}).one()
-    enrollment.last_activity_at = now
-    _complete_if_met(user, course, enrollment, now)
+    enrollment.last_activity_at = max(enrollment.last_activity_at or when, when)
+    _complete_if_met(user, course, enrollment, when)
     return progress
 
 

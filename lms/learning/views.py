@@ -1,5 +1,15 @@
 """Learner routes: enrol, leave, read a lesson, mark it complete or not done, continue, My learning."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +21,7 @@ from lms.core.errors import abort_with
 from lms.core.htmx import is_htmx
 from lms.extensions import db
 from lms.learning import content, permissions, queries, services
+from lms.learning.forms import CompleteForm
 
 bp = Blueprint("learning", __name__)
 
@@ -89,7 +100,8 @@ def lesson(slug, lesson_slug):
     if item.locked:
         flash(item.reason, "warning")
         return redirect(url_for("catalog.course", slug=slug), 303)
-    if permissions.records_progress(ctx.enrollment):
+    # A copy fetched for offline reading (static/js/offline.js) is not a view of the lesson.
+    if permissions.records_progress(ctx.enrollment) and not request.headers.get("X-Offline-Copy"):
         now = utcnow()
         history = services.ViewHistory(ctx.progress.last_viewed_at if ctx.progress else None,
                                        ctx.learner_last_view_at)
@@ -115,12 +127,16 @@ def complete(slug, lesson_slug):
     ctx, state, item = _readable_lesson(slug, lesson_slug)
     if not permissions.records_progress(ctx.enrollment):
         return _refused(ctx, state, item, _("You are previewing this course; previews do not record progress."))
-    now = utcnow()
+    form = CompleteForm()
+    if not form.validate():
+        abort_with(400, _("This completion could not be recorded: the form was incomplete. Reload the page."))
+    was_finished = ctx.enrollment.completed_at is not None
     try:
-        services.complete_lesson(current_user, ctx.lesson, now=now)
+        services.complete_lesson(current_user, ctx.lesson, now=utcnow(), done_at=form.done_time(),
+                                 key=form.key.data or None)
     except services.Locked as locked:
         return _refused(ctx, state, item, locked.reason)
-    finished = ctx.enrollment.completed_at == now
+    finished = not was_finished and ctx.enrollment.completed_at is not None
     if not is_htmx():
         db.session.commit()
         flash(_("Lesson marked as complete."), "success")

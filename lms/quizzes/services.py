@@ -148,14 +148,21 @@ def _store(attempt: QuizAttempt, question, response: dict, existing, *, now) -> 
 
 
 def save_answer(attempt: QuizAttempt, *, question_id: int, sequence: int, form, now) -> QuestionResponse:
-    """Autosave one question's answer from the posted form fields."""
+    """Autosave one question's answer from the posted form fields.
+
+    A replay (the same answer sent again from the same page, as a retry after a lost connection
+    does) is a no-op: nothing is written and the sequence stays as it is."""
     _check_open(attempt, now)
-    _check_sequence(attempt, sequence)
     if question_id not in attempt.question_ids:
         raise QuizError(400, _("That question is not part of this attempt."))
     question = db.session.get(Question, question_id)
     response = TYPES[question.type].parse_form(question.data, form, f"q{question.id}")
-    row = _store(attempt, question, response, queries.responses_of(attempt.id), now=now)
+    existing = queries.responses_of(attempt.id)
+    stored = existing.get(question_id)
+    if sequence < attempt.sequence and stored is not None and stored.response == response:
+        return stored
+    _check_sequence(attempt, sequence)
+    row = _store(attempt, question, response, existing, now=now)
     attempt.sequence += 1
     db.session.flush()
     return row

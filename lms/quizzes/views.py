@@ -49,6 +49,10 @@ def _refused(error: services.QuizError):
 def _time_up(up: services.TimeUp):
     attempt_id = up.attempt.id
     db.session.commit()  # the attempt was closed at its deadline: keep that
+    if request.headers.get("X-Offline-Sync"):  # sent from the offline queue (static/js/offline.js)
+        return render_template("quizzes/_saved.html", error=_(
+            "These answers arrived after the deadline and its grace period, so they were not marked. "
+            "Your attempt was closed with the answers saved before the deadline.")), 409
     flash(_("Time was up, so your attempt was submitted with the answers saved before the deadline."),
           "warning")
     target = url_for(".result", attempt_id=attempt_id)
@@ -123,8 +127,9 @@ def save(attempt_id: int):
     services.save_answer(attempt, question_id=form.question_id.data, sequence=form.sequence.data,
                          form=request.form, now=utcnow())
     db.session.commit()
-    if is_htmx():
-        return render_template("quizzes/_saved.html", attempt=attempt, now=utcnow())
+    if is_htmx():  # a replay of an older page's save leaves that page's sequence as it was
+        sequence = attempt.sequence if attempt.sequence == form.sequence.data + 1 else form.sequence.data
+        return render_template("quizzes/_saved.html", sequence=sequence, now=utcnow())
     flash(_("Your answer was saved."), "success")
     return redirect(url_for(".attempt", attempt_id=attempt_id, _anchor=f"q{form.question_id.data}"), 303)
 

@@ -15,6 +15,11 @@
 
   function submitNow() {
     var button = document.getElementById("quiz-submit-button");
+    if (!navigator.onLine && window.uprOffline) {   // offline: queued, submitted on reconnect
+      submitting = false;
+      window.uprOffline.queueSubmit(form);
+      return;
+    }
     if (button) { button.disabled = true; }
     HTMLFormElement.prototype.submit.call(form);
   }
@@ -69,12 +74,72 @@
   });
 
   form.addEventListener("submit", function (event) {
-    if (pending > 0 || submitting) {
+    if (!navigator.onLine && window.uprOffline) {
+      event.preventDefault();
+      window.uprOffline.queueSubmit(form);
+    } else if (pending > 0 || submitting) {
       event.preventDefault();
       submitWhenSaved();
     } else {
       submitting = true;
     }
+  });
+
+  // Typed answers are kept on this device until the server has them, so that a lost connection
+  // or a reload never throws them away (the short-answer field has autocomplete="off").
+  var draftKey = "upr-draft-" + form.getAttribute("action");
+  function drafts() {
+    try { return JSON.parse(localStorage.getItem(draftKey) || "{}"); } catch (e) { return {}; }
+  }
+  function keep(all) {
+    try { localStorage.setItem(draftKey, JSON.stringify(all)); } catch (e) { /* storage full or off */ }
+  }
+  function fields(name) {
+    return Array.prototype.filter.call(form.elements, function (el) { return el.name === name; });
+  }
+  function valuesOf(name) {
+    return fields(name).filter(function (el) {
+      return (el.type !== "radio" && el.type !== "checkbox") || el.checked;
+    }).map(function (el) { return el.value; });
+  }
+  function remember(event) {
+    var name = event.target && event.target.name;
+    if (!name || !/^q\d+/.test(name)) { return; }
+    var all = drafts();
+    all[name] = valuesOf(name);
+    keep(all);
+  }
+  form.addEventListener("input", remember);
+  form.addEventListener("change", remember);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!inForm(event) || !event.detail.successful || !event.detail.xhr || event.detail.xhr.status !== 200) { return; }
+    var all = drafts();
+    Array.prototype.forEach.call(event.detail.elt.querySelectorAll("[name]"), function (el) { delete all[el.name]; });
+    keep(all);
+  });
+  (function restore() {
+    var all = drafts();
+    Object.keys(all).forEach(function (name) {
+      var changed = null;
+      fields(name).forEach(function (el) {
+        if (el.type === "radio" || el.type === "checkbox") {
+          var on = all[name].indexOf(el.value) !== -1;
+          if (el.checked !== on) { el.checked = on; changed = el; }
+        } else if (all[name].length && el.value !== all[name][0]) {
+          el.value = all[name][0];
+          changed = el;
+        }
+      });
+      if (changed && navigator.onLine) {   // send it once htmx is ready: autosave listens to change
+        window.addEventListener("load", function () { changed.dispatchEvent(new Event("change", { bubbles: true })); });
+      }
+    });
+  })();
+  window.addEventListener("online", function () {   // answers typed offline: save them now
+    Object.keys(drafts()).forEach(function (name) {
+      var el = fields(name)[0];
+      if (el) { el.dispatchEvent(new Event("change", { bubbles: true })); }
+    });
   });
 
   // Countdown: the server rendered the seconds left; count down from page load.

@@ -14,6 +14,7 @@ PUBLIC = {
     "badges.issuer", "badges.badge_class", "badges.class_image", "badges.assertion", "badges.assertion_json",
     "badges.baked_png", "badges.baked_svg", "badges.verify", "badges.verify_form",
     "catalog.course", "catalog.glossary",
+    "offline.manifest", "offline.worker", "offline.shell", "offline.page",
 }
 
 
