@@ -8,9 +8,10 @@ import pytest
 from lms.cohorts.models import Cohort, CohortCourse, CohortMember, Organisation
 from lms.core.db import utcnow
 from lms.extensions import db
+from tests.browser.menu import open_menu
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("SCREENSHOTS_DIR")
+SHOTS = os.environ.get("SCREENSHOT_DIR")
 
 
 def _shot(page, name):
@@ -49,7 +50,7 @@ def test_a_facilitator_messages_an_organisation_and_a_learner_reads_it(nojs_page
     page.get_by_role("link", name="Write a message").click()
     page.get_by_label("Subject", exact=True).fill("Workshop on Tuesday")
     page.get_by_label("Message", exact=True).fill("Dear all,\n\nthe workshop starts at 9: https://example.org/plan")
-    page.locator("summary").click()
+    page.locator("main summary").click()
     page.get_by_label("Subject in French").fill("Atelier mardi")
     page.get_by_label("Message in French").fill("Bonjour,\n\nl’atelier commence à 9 h.")
     page.get_by_label("Learners from one organisation").check()
@@ -70,6 +71,7 @@ def test_a_facilitator_messages_an_organisation_and_a_learner_reads_it(nojs_page
     assert [m["To"] for m in mails] == [amina_email] and mails[0]["Subject"] == "Atelier mardi"
     assert carlos_email not in {m["To"] for m in mails}
 
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
     page.goto(base + "/login")
     page.get_by_label("E-mail address").fill(amina_email)
