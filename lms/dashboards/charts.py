@@ -7,10 +7,12 @@ Weeks start on Monday (UTC); the chart covers the cohort from its start to today
 at most 52 weeks. One grouped query, whatever the cohort size.
 """
 import math
+import textwrap
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import Date, Integer, bindparam, cast, func, literal, select, union
 
 from lms.cohorts.permissions import visible_since_joining
@@ -25,8 +27,29 @@ MAX_WEEKS = 52
 # course completions (bars) below, so that 3 completions next to 900 active learners show.
 WIDTH, HEIGHT = 640, 316
 LEFT, RIGHT = 48, 12
-ACTIVE_PANEL = (28, 168)      # top and bottom of each plot, in SVG units
+ACTIVE_PANEL = (28, 168)      # top and bottom of each plot, in SVG units (the wide layout)
 DONE_PANEL = (200, 270)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The chart's proportions. The SVG scales to the width of its box, so its text is
+    font * box / width pixels tall: the wide layout from 640 px up, the narrow one on phones
+    (300 units in a 288-416 px box keeps 13-unit text between 12.5 and 18 px)."""
+    width: int
+    left: int
+    right: int
+    font: int                # font size, SVG units
+    title_chars: int         # a panel title longer than this wraps onto more lines
+    title_x: int
+    labels: int              # at most this many week labels under the bars
+    active_h: int
+    done_h: int
+
+
+WIDE = Layout(WIDTH, LEFT, RIGHT, font=12, title_chars=80, title_x=LEFT, labels=8,
+              active_h=ACTIVE_PANEL[1] - ACTIVE_PANEL[0], done_h=DONE_PANEL[1] - DONE_PANEL[0])
+NARROW = Layout(300, 50, 8, font=13, title_chars=34, title_x=4, labels=4, active_h=120, done_h=64)
 
 
 @dataclass
@@ -117,6 +140,14 @@ def panel(top: float, bottom: float, values: list[int], *, ticks: int) -> Panel:
 
 
 @dataclass
+class Title:
+    lines: list[str]
+    x: float
+    y: float                     # the first line's baseline
+    line_h: float
+
+
+@dataclass
 class Geometry:
     width: int
     height: int
@@ -126,18 +157,39 @@ class Geometry:
     line: str                    # polyline points of active learners
     plot: dict                   # left, right; the x-axis labels' baseline
     show_counts: bool            # room to print each week's completions above its bar
+    font: int = WIDE.font
+    titles: dict[str, Title] | None = None    # "active", "done" (panel headings), "weeks" (x axis)
 
 
-def geometry(series: Series) -> Geometry:
+def _titles(layout: Layout) -> dict[str, list[str]]:
+    texts = {"active": _("Active learners per week"), "done": _("Course completions per week (own scale)"),
+             "weeks": _("Week starting on Monday")}
+    return {key: textwrap.wrap(text, layout.title_chars, break_long_words=False) or [""]
+            for key, text in texts.items()}
+
+
+def geometry(series: Series, layout: Layout = WIDE) -> Geometry:
+    """Where everything goes, top to bottom: each panel's heading (wrapped to the layout's width)
+    above its plot, then the week labels and the x-axis title."""
+    texts, font = _titles(layout), layout.font
+    line_h = round(font * 1.3)
+    active_title = Title(texts["active"], layout.title_x, font + 4, line_h)
+    active_top = active_title.y + line_h * (len(texts["active"]) - 1) + 12
+    done_title = Title(texts["done"], layout.title_x, active_top + layout.active_h + 20, line_h)
+    done_top = done_title.y + line_h * (len(texts["done"]) - 1) + 12
+    labels_y = done_top + layout.done_h + font + 4
+    weeks_title = Title(texts["weeks"], (layout.left + layout.width - layout.right) / 2, labels_y + 2 * font, line_h)
+    height = weeks_title.y + line_h * (len(texts["weeks"]) - 1) + 6
+
     n = len(series.weeks)
-    plot_w = WIDTH - LEFT - RIGHT
-    active = panel(*ACTIVE_PANEL, series.active, ticks=5)
-    done_panel = panel(*DONE_PANEL, series.completions, ticks=3)
+    plot_w = layout.width - layout.left - layout.right
+    active = panel(active_top, active_top + layout.active_h, series.active, ticks=5)
+    done_panel = panel(done_top, done_top + layout.done_h, series.completions, ticks=3)
     slot = plot_w / n
-    label_every = max(1, math.ceil(n / 8))
+    label_every = max(1, math.ceil(n / layout.labels))
     weeks = []
     for k, (monday, done, count) in enumerate(zip(series.weeks, series.completions, series.active, strict=True)):
-        centre = LEFT + slot * (k + 0.5)
+        centre = layout.left + slot * (k + 0.5)
         bar_w = max(1.0, slot * 0.55)
         top = done_panel.y(done)
         weeks.append({
@@ -148,5 +200,7 @@ def geometry(series: Series) -> Geometry:
             "point": (_at(centre), active.y(count)),
         })
     line = " ".join(f"{w['point'][0]},{w['point'][1]}" for w in weeks)
-    return Geometry(WIDTH, HEIGHT, weeks, active, done_panel, line,
-                    {"left": LEFT, "right": WIDTH - RIGHT, "labels": DONE_PANEL[1] + 16}, slot >= 18)
+    return Geometry(layout.width, height, weeks, active, done_panel, line,
+                    {"left": layout.left, "right": layout.width - layout.right, "labels": labels_y},
+                    slot >= font * 1.5, font,
+                    {"active": active_title, "done": done_title, "weeks": weeks_title})

@@ -18,6 +18,24 @@ LABEL_CHARS = 90            # a module title longer than this is cut with "…" 
 STAGES = ("reached", "completed", "passed")
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The SVG scales to its box: the wide layout (12-unit text) in a 640 px box, the narrow
+    one on phones (13-unit text in 300 units stays at least 12 px tall in a 288 px box)."""
+    width: int
+    font: int
+    label_chars: int        # module titles are cut to this many characters
+    label_room: int         # room after the longest bar for its "1,234 (100%)" label
+    legend: tuple[int, int]     # (dx, dy) from one legend entry to the next
+    label_h: int
+    bar_h: int
+    bar_gap: int
+
+
+WIDE = Layout(WIDTH, 12, LABEL_CHARS, 150, (190, 0), LABEL_H, BAR_H, BAR_GAP)
+NARROW = Layout(300, 13, 38, 100, (0, 18), 20, 14, 4)
+
+
 @dataclass
 class Step:
     title: str
@@ -72,21 +90,25 @@ class Bar:
     label_x: int
 
 
-def geometry(funnel: Funnel) -> dict:
-    """Positions for templates/dashboards/funnel.svg: per step a title line and up to three bars,
-    each as long as its share of the cohort's learners."""
-    plot_w = WIDTH - 150             # room after the longest bar for its "1,234 (100%)" label
-    y, groups = TOP, []
+def geometry(funnel: Funnel, layout: Layout = WIDE) -> dict:
+    """Positions for templates/dashboards/funnel.svg: the legend (in a row, or one entry a line),
+    then per step a title line and up to three bars, each as long as its share of the cohort's
+    learners."""
+    plot_w = layout.width - layout.label_room
+    legend = [(n * layout.legend[0], n * layout.legend[1]) for n in range(len(STAGES))]
+    y, groups = TOP + legend[-1][1], []
     for step in funnel.steps:
-        title = step.title if len(step.title) <= LABEL_CHARS else step.title[:LABEL_CHARS - 1] + "…"
-        bars, top = [], y + LABEL_H
+        cut = layout.label_chars
+        title = step.title if len(step.title) <= cut else step.title[:cut - 1] + "…"
+        bars, top = [], y + layout.label_h
         for stage in STAGES:
             count = step.count(stage)
             if count is None:
                 continue
             width = round(plot_w * (funnel.rate(count) or 0) / 100)     # whole SVG units
             bars.append(Bar(stage, count, top, width, width + 6))
-            top += BAR_H + BAR_GAP
-        groups.append({"step": step, "title": title, "y": y + LABEL_H - 5, "bars": bars})
+            top += layout.bar_h + layout.bar_gap
+        groups.append({"step": step, "title": title, "y": y + layout.label_h - 5, "bars": bars})
         y = top + GROUP_GAP
-    return {"width": WIDTH, "height": round(y), "groups": groups, "bar_h": BAR_H}
+    return {"width": layout.width, "height": round(y), "groups": groups, "bar_h": layout.bar_h,
+            "font": layout.font, "legend": legend}

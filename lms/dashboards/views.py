@@ -51,11 +51,12 @@ def cohort(cohort_id: int):
     now = utcnow()
     learners = _learners(ctx, now)
     headline = risks.headline(ctx.cohort, ctx.structure, learners, due_on=ctx.due_on, now=now)
-    chart = charts.geometry(charts.weekly_series(ctx.cohort, ctx.structure, today=now.date()))
+    series = charts.weekly_series(ctx.cohort, ctx.structure, today=now.date())
     steps = funnel.build(ctx.cohort, ctx.structure, learners)
-    return render_template("dashboards/cohort.html", ctx=ctx, headline=headline, chart=chart,
+    return render_template("dashboards/cohort.html", ctx=ctx, headline=headline, chart=charts.geometry(series),
+                           chart_narrow=charts.geometry(series, charts.NARROW),
                            at_risk=headline.attention, funnel=steps,
-                           funnel_bars=funnel.geometry(steps))
+                           funnel_bars=funnel.geometry(steps), funnel_narrow=funnel.geometry(steps, funnel.NARROW))
 
 
 @bp.get("/cohorts/<int:cohort_id>/matrix", endpoint="matrix")

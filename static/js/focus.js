@@ -3,8 +3,11 @@
 // from the footer. One rule for every swap, so no page needs code of its own:
 //   1. the focused control is still there (htmx refocuses an element with the same id): keep it;
 //   2. the new region holds a control of the same kind and name (a sort link, "Next"): focus it;
-//   3. otherwise focus the region's first heading, or the region itself.
-// A polite live region then says which region changed.
+//   3. otherwise focus the region's first heading (or the heading of the section it sits in),
+//      or the region itself.
+// A polite live region then says which region changed and what its status line now says. It
+// says so too when focus was elsewhere (a search box that updates the results as one types):
+// focus stays where it was, and only the announcement tells of the new results.
 (function () {
   "use strict";
   var plans = new WeakMap();   // keyed by the request: beforeSwap and afterSettle get different details
@@ -40,17 +43,46 @@
     return same[plan.index] || same[0] || null;
   }
 
-  function labelOf(region) {
+  function labelledBy(el) {
+    var by = el.getAttribute("aria-labelledby");
+    return (by && document.getElementById(by.split(" ")[0])) || null;
+  }
+
+  // The section a region without a heading of its own sits in: its search results under the
+  // section's "Learners" heading, for example.
+  function sectionHeading(region) {
+    var section = region.parentElement && region.parentElement.closest("section[aria-labelledby]");
+    return section ? labelledBy(section) : null;
+  }
+
+  function statusesOf(region) {
+    return Array.prototype.map.call(region.querySelectorAll("[role=status]"), function (el) {
+      return squash(el.textContent);
+    }).filter(Boolean);
+  }
+
+  // The region's name, then what its status lines say: those that changed with the swap (the
+  // e-mail check's "Match" under the unchanged "Valid"), else the first. A status message
+  // swapped in with the region is new, so screen readers would not read it by themselves.
+  // Without one, the current filter or tab (aria-current) says what the region now shows.
+  function labelOf(region, before) {
     var parts = [];
-    var by = region.getAttribute("aria-labelledby");
-    var labelled = by && document.getElementById(by.split(" ")[0]);
-    var heading = region.querySelector(HEADINGS);
+    var labelled = labelledBy(region);
+    var heading = region.querySelector(HEADINGS) || sectionHeading(region);
     var label = labelled ? nameOf(labelled) : squash(region.getAttribute("aria-label")) || (heading && nameOf(heading));
     if (label) { parts.push(label); }
-    // A status message swapped in with the region is new, so screen readers would not read it.
-    var status = region.querySelector("[role=status]");
-    if (status && squash(status.textContent)) { parts.push(squash(status.textContent)); }
+    var statuses = statusesOf(region);
+    var fresh = statuses.filter(function (text) { return before.indexOf(text) === -1; });
+    var current = region.querySelector("[aria-current]");
+    if (fresh.length) { parts = parts.concat(fresh); }
+    else if (statuses.length) { parts.push(statuses[0]); }
+    else if (current && squash(current.textContent)) { parts.push(squash(current.textContent)); }
     return parts.join(". ");
+  }
+
+  // A region that is itself a live region (the quiz's "Saved") speaks for itself.
+  function speaksForItself(region) {
+    return region.matches("[role=status], [role=alert], [aria-live]");
   }
 
   var timer = null;
@@ -68,8 +100,8 @@
     var active = document.activeElement;
     if (!target) { return; }
     var inside = active && active !== document.body && target.contains(active);
-    if (!inside && !focusLost()) { return; }   // focus is elsewhere on the page: leave it there
-    var plan = { id: target.id, target: target };
+    // Focus elsewhere on the page (outside the region) stays there: the plan only announces.
+    var plan = { id: target.id, target: target, before: statusesOf(target) };
     if (inside) {
       plan.tag = active.tagName;
       plan.name = nameOf(active);
@@ -90,8 +122,8 @@
       document.getElementById("main");
     if (!region) { return; }
     if (focusLost()) {
-      focusOn(counterpart(region, plan) || region.querySelector(HEADINGS) || region);
+      focusOn(counterpart(region, plan) || region.querySelector(HEADINGS) || sectionHeading(region) || region);
     }
-    announce(labelOf(region));
+    if (!speaksForItself(region)) { announce(labelOf(region, plan.before)); }
   });
 })();

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from lms.catalog.models import Course, Lesson, Module, Question, Quiz
 from lms.extensions import db
 from lms.quizzes.models import QuizAttempt
+from tests.browser.menu import open_menu
 from tests.browser.test_quizzes import watch_errors
 from tests.browser.test_shipped_quizzes import answer
 from tests.core.test_crawl_languages import PUBLICATIONS, _english_fragments, _Text
@@ -59,12 +60,14 @@ def test_a_learner_takes_upr_essentials_in_her_language_and_earns_the_badge(page
     errors, seen = watch_errors(page), []
     base = live_server.url
     page.goto(base + "/login")
+    open_menu(page)
     page.select_option("#lang-select", lang)           # a visitor chooses her language first
     page.wait_for_selector(f'html[lang="{lang}"]')
     _check(page, lang, fragments, titles, seen)
     page.get_by_label(words["E-mail address"]).fill(learner.email)
     page.get_by_label(words["Password"], exact=True).fill(PASSWORD)
     page.get_by_role("button", name=words["Log in"]).click()
+    open_menu(page)
     expect(page.get_by_role("button", name=words["Log out"])).to_be_visible()
     page.goto(f"{base}/courses/{COURSE}")
     _check(page, lang, fragments, titles, seen)

@@ -2,6 +2,7 @@
 lessons, watch the progress bar move, log out and in, and Continue to the next lesson."""
 import pytest
 
+from tests.browser.menu import open_menu
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -59,9 +60,11 @@ def _journey(page, base, user, course, *, javascript: bool):
         page.locator("#lesson-status a[rel=next]").click()
     assert seen == ["0", "1", "1", "2"]                               # the bar moved twice
 
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
     page.goto(base + "/login")
     _log_in(page, user)
+    open_menu(page)
     page.get_by_role("link", name="My learning").first.click()
     assert page.locator(".learning-card progress").get_attribute("value") == "2"
     page.get_by_role("link", name="Continue").click()

@@ -10,6 +10,7 @@ from lms.catalog.models import Question
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.quizzes.models import FINISHED, QuizAttempt
+from tests.browser.menu import open_menu
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -32,6 +33,7 @@ def log_in(page, base, learner):
     page.get_by_label("E-mail address").fill(learner.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    open_menu(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 

@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from tests.browser.menu import open_menu
+
 pytestmark = pytest.mark.browser
 
 
@@ -20,6 +22,7 @@ def test_account_journey(page, live_server, smtp_server):
     page.get_by_role("button", name="Create account").click()
     assert "Zoë Browser" in page.content()
 
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
     assert page.get_by_role("link", name="Log in").first.is_visible()
 
@@ -31,6 +34,7 @@ def test_account_journey(page, live_server, smtp_server):
     page.get_by_label("Password").fill("a browser passphrase")
     page.get_by_role("button", name="Log in").click()
     assert "Welcome back, Zoë Browser" in page.content()
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
 
     page.goto(base + "/forgot")

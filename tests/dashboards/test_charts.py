@@ -1,7 +1,7 @@
 """The weekly progress chart: valid SVG, one group per week, the right counts."""
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -98,3 +98,40 @@ def test_both_panels_are_labelled_and_the_table_stays(client, login, make, dash,
     assert "on its own scale" in root.find(f"{SVG}desc").text
     html = client.get(f"/cohorts/{cohort.id}/dashboard").get_data(as_text=True)
     assert "The same figures as a table" in html and "<th scope=\"col\">Week of</th>" in html
+
+
+def test_the_phone_layout_wraps_its_headings_and_labels_fewer_weeks(app):
+    from lms.dashboards.charts import NARROW, WIDE, Series, geometry
+
+    weeks = [date(2026, 1, 5) + timedelta(weeks=k) for k in range(52)]
+    series = Series(weeks, completions=[k % 4 for k in range(52)], active=[900 + k for k in range(52)])
+    with app.test_request_context():
+        wide, narrow = geometry(series), geometry(series, NARROW)
+    assert (wide.width, wide.height, wide.active.top, wide.done.top) == (640, 316, 28, 200)   # as it was
+    assert (narrow.width, narrow.font) == (300, 13)
+    done = narrow.titles["done"]
+    assert done.lines == ["Course completions per week (own", "scale)"]
+    assert all(len(line) <= NARROW.title_chars for title in narrow.titles.values() for line in title.lines)
+    assert narrow.done.top >= done.y + done.line_h * (len(done.lines) - 1) + 8   # the plot starts below its heading
+    assert narrow.titles["weeks"].y < narrow.height
+    labelled = [week for week in narrow.weeks if week["label"]]
+    assert 2 <= len(labelled) <= NARROW.labels < len([week for week in wide.weeks if week["label"]])
+    assert all(NARROW.left <= week["x"] <= NARROW.width - NARROW.right for week in narrow.weeks)
+    assert max(week["point"][1] for week in narrow.weeks) <= narrow.active.bottom < narrow.done.top
+    assert WIDE.font * 288 / WIDE.width < 12 <= NARROW.font * 288 / NARROW.width   # text px at a 320 px screen
+
+
+def test_the_dashboard_carries_both_layouts_with_their_own_ids(client, login, make, dash, frozen):
+    course = make.course()
+    facilitator = make.user(role="facilitator")
+    cohort = dash.cohort(course, facilitator=facilitator, starts_on=date(2026, 2, 2))
+    dash.learner(cohort)
+    login(facilitator)
+    html = client.get(f"/cohorts/{cohort.id}/dashboard").get_data(as_text=True)
+    for ids, css in (("chart", "chart-wide"), ("chart-narrow", "chart-narrow"), ("funnel", "funnel-chart"),
+                     ("funnel-narrow", "funnel-narrow")):
+        svg = ET.fromstring(re.search(rf'<svg[^>]*class="chart {css}".*?</svg>', html, re.S).group(0))
+        assert svg.get("aria-labelledby") == f"{ids}-title {ids}-desc"
+        assert svg.find(f"{SVG}title").get("id") == f"{ids}-title"
+    found = re.findall(r'\sid="([^"]+)"', html)
+    assert len(found) == len(set(found))                                  # no id twice in the page

@@ -92,3 +92,19 @@ def test_an_empty_cohort_says_so_instead_of_empty_rates(client, login, make, das
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "No learner has joined yet." in html
     assert 'class="funnel-table"' not in html and 'class="rate"' not in html
+
+
+def test_the_phone_layout_stacks_the_legend_and_cuts_long_titles():
+    steps = [funnel.Step("A module whose title is far too long for a phone screen", "m1", 10, 8, 5),
+             funnel.Step("Final assessment", None, 4, None, 2)]
+    wide = funnel.geometry(funnel.Funnel(10, steps))
+    narrow = funnel.geometry(funnel.Funnel(10, steps), funnel.NARROW)
+    assert wide["legend"] == [(0, 0), (190, 0), (380, 0)] and wide["width"] == 640
+    assert narrow["legend"] == [(0, 0), (0, 18), (0, 36)] and (narrow["width"], narrow["font"]) == (300, 13)
+    title = narrow["groups"][0]["title"]
+    assert len(title) == funnel.NARROW.label_chars and title.endswith("…")
+    assert wide["groups"][0]["title"] == steps[0].title
+    # the first group starts below the stacked legend; the longest bar leaves room for its label
+    assert narrow["groups"][0]["y"] > 36 + 13
+    longest = max(bar.width for group in narrow["groups"] for bar in group["bars"])
+    assert longest == 300 - funnel.NARROW.label_room
