@@ -12,6 +12,7 @@ from lms.badges.views import bp
 from lms.core.db import utcnow
 from lms.core.errors import abort_with
 from lms.core.htmx import render_page_or_fragment
+from lms.core.i18n import translated
 from lms.core.security import require_role
 from lms.extensions import db
 
@@ -28,7 +29,7 @@ def listing() -> dict:
 
 def award_form() -> AwardForm:
     form = AwardForm(prefix="award")
-    form.course.choices = [("", _("Choose a course"))] + [(c.slug, c.title) for c in queries.awardable_courses()]
+    form.course.choices = [("", _("Choose a course"))] + [(c.slug, translated(c)) for c in queries.awardable_courses()]
     return form
 
 

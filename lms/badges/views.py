@@ -35,6 +35,16 @@ def _course_completions(courses):
     return completion.completion_cards(current_user, courses)
 
 
+@bp.app_template_global("badge_names")
+def badge_names(badge_classes) -> dict[int, str]:
+    """{badge class id: its name in the reader's language}, one query for a page of awards."""
+    ids = {bc.course_id for bc in badge_classes}
+    courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_(ids)))} if ids else {}
+    language = str(get_locale() or "en")
+    return {bc.id: (course_text(courses[bc.course_id], language).badge_name if bc.course_id in courses else "")
+            or bc.name for bc in badge_classes}
+
+
 def card(row, courses: dict | None = None) -> dict:
     """courses: {id: Course} of the badge classes, for the badge's name in the learner's language."""
     course = (courses or {}).get(row.badge_class.course_id) if courses is not None else \
