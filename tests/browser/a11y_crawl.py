@@ -22,6 +22,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = ("en", "fr", "es")
 AXE_WIDTHS = (1280, 360)
 NARROW = 320
+# After a resize, let images and re-flowed blocks settle (two frames) before measuring.
+SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 HEIGHT = 800
 # Not pages: downloads, images, feeds and form targets (logout is a POST, never a link).
 SKIP_ENDPOINTS = {
@@ -161,6 +163,7 @@ class Crawler:
             if width == 360 and language == "en" and self.screenshot_dir and kind not in self.shots:
                 self.screenshot(page, role, kind)
         page.set_viewport_size({"width": NARROW, "height": HEIGHT})
+        page.evaluate(SETTLED)
         wide = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
         if wide[0] > wide[1]:
             self.report.overflows.append(f"{where} as {role}, {language}: {wide[0]} px wide at {NARROW} px")
@@ -193,6 +196,7 @@ class Crawler:
         page.evaluate(AXE_SOURCE)
         self.axe(page, role, language, 360, "/ with the header menu open")
         page.set_viewport_size({"width": NARROW, "height": HEIGHT})
+        page.evaluate(SETTLED)
         wide = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
         if wide[0] > wide[1]:
             self.report.overflows.append(f"/ with the header menu open as {role}, {language}: {wide[0]} px wide")

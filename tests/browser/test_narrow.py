@@ -90,3 +90,28 @@ def test_item_analysis_fits_a_320_px_screen(browser, live_server, make, runner, 
     assert dropdowns.count() == 2
     assert all(dropdowns.nth(n).bounding_box()["height"] >= 44 for n in range(2))
     context.close()
+
+
+STAYS = """region => { const first = region.querySelector("tbody tr > :first-child");
+  const before = first.getBoundingClientRect().left; region.scrollLeft = region.scrollWidth;
+  return [region.scrollLeft > 0, Math.abs(first.getBoundingClientRect().left - before) < 1]; }"""
+
+
+def test_a_wide_table_keeps_its_first_column_in_view_when_scrolled(browser, live_server, make, runner, app):
+    assert runner.invoke(args=["courses", "sync", app.config["COURSES_DIR"]]).exit_code == 0
+    dash = Dash(make)
+    course = db.session.scalar(select(Course).where(Course.slug == "upr-essentials"))
+    facilitator = make.user(role="facilitator")
+    cohort = dash.cohort(course, facilitator=facilitator)
+    learner = dash.learner(cohort, joined_at=utcnow() - timedelta(days=3))
+    quiz = db.session.scalars(select(Quiz).where(Quiz.course_id == course.id, Quiz.archived.is_(False))
+                              .order_by(Quiz.id)).first()
+    questions = db.session.scalars(select(Question).where(Question.quiz_id == quiz.id)).all()
+    dash.attempt(learner, quiz, dict.fromkeys(questions, 1.0), at=utcnow() - timedelta(days=1))
+    context, page = _facilitator_page(browser, live_server, facilitator, width=360)
+    page.goto(f"{live_server.url}/cohorts/{cohort.id}/learners/{learner.id}")
+    page.locator("details summary").first.click()
+    region = page.get_by_role("region", name="Answers").first
+    scrolled, stayed = region.evaluate(STAYS)
+    assert scrolled and stayed
+    context.close()
