@@ -22,6 +22,11 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = ("en", "fr", "es")
 AXE_WIDTHS = (1280, 360)
 NARROW = 320
+# What sticks out of the screen, to say which element to fix.
+WIDEST = """() => Array.from(document.querySelectorAll("body *"))
+  .filter(el => el.getBoundingClientRect().right > innerWidth + 0.5)
+  .slice(-3).map(el => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)
+  .join(", ")"""
 # After a resize, let images and re-flowed blocks settle (two frames) before measuring.
 SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 HEIGHT = 800
@@ -166,7 +171,8 @@ class Crawler:
         page.evaluate(SETTLED)
         wide = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
         if wide[0] > wide[1]:
-            self.report.overflows.append(f"{where} as {role}, {language}: {wide[0]} px wide at {NARROW} px")
+            self.report.overflows.append(f"{where} as {role}, {language}: {wide[0]} px wide at {NARROW} px "
+                                         f"({page.evaluate(WIDEST)})")
 
     def axe(self, page, role: str, language: str, width: int, where: str):
         for v in page.evaluate(RUN_AXE, [WCAG_TAGS]):
