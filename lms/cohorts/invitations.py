@@ -36,15 +36,22 @@ def queue_invitations(users, cohort) -> None:
     """Put in the outbox, with the accounts, a link for each user to choose a password, in
     their language (the caller commits; the mail worker delivers)."""
     days = max(current_app.config["INVITATION_MAX_AGE"] // 86400, 1)
-    forgot = current_app.config["BASE_URL"] + url_for("auth.forgot")
     messages = []
     for user in _reloaded(users):
         with force_locale(user.locale):
-            subject = _("You are invited to %(cohort)s on UPR Academy", cohort=" ".join(cohort.name.split()))
-            body = render_template("cohorts/invite_mail.txt", user=user, cohort=cohort, days=days,
-                                   link=set_password_link(user, cohort), forgot=forgot)
-        messages.append((user.email, subject, body, user.locale))
+            messages.append((user.email, _subject(cohort), _welcome_body(user, cohort, days), user.locale))
     queue_mails(messages, kind="invitation")
+
+
+def _subject(cohort) -> str:
+    return _("You are invited to %(cohort)s on UPR Academy", cohort=" ".join(cohort.name.split()))
+
+
+def _welcome_body(user, cohort, days: int) -> str:
+    """The mail for an account with no password yet: choosing one accepts the invitation."""
+    return render_template("cohorts/invite_mail.txt", user=user, cohort=cohort, days=days,
+                           link=set_password_link(user, cohort),
+                           forgot=current_app.config["BASE_URL"] + url_for("auth.forgot"))
 
 
 def invitation_link(invitation: CohortInvitation) -> str:
@@ -71,11 +78,9 @@ def queue_invitation_mails(chosen: list[CohortInvitation], cohort, *, now) -> in
         if user is None or not user.active:
             continue
         with force_locale(user.locale):
-            subject = _("You are invited to %(cohort)s on UPR Academy", cohort=" ".join(cohort.name.split()))
+            subject = _subject(cohort)
             if user.password_hash is None:
-                body = render_template("cohorts/invite_mail.txt", user=user, cohort=cohort, days=days,
-                                       link=set_password_link(user, cohort),
-                                       forgot=current_app.config["BASE_URL"] + url_for("auth.forgot"))
+                body = _welcome_body(user, cohort, days)
             else:
                 body = render_template("cohorts/consent_mail.txt", user=user, cohort=cohort, days=days,
                                        link=invitation_link(invitation), inviter=inviter.get(invitation.invited_by_id))
