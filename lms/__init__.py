@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from werkzeug.routing import IntegerConverter
 
 from lms import config as settings
+from lms.core import content_cache
 from lms.extensions import babel, compress, csrf, db, login_manager, migrate
 
 
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Ids in URLs are database integers: a larger number is simply not found (404), not a 500.
     app.url_map.converters["int"] = _DatabaseInt
 
+    content_cache.clear_all()  # a new app may be on another database
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)

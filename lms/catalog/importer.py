@@ -19,6 +19,7 @@ from lms.catalog.media import media_url
 from lms.catalog.models import Course, GlossaryTerm, Lesson, Module, Question, Quiz
 from lms.catalog.validate import course_counts
 from lms.catalog.validate_translation import course_languages
+from lms.core import content_cache
 from lms.core.db import utcnow
 from lms.core.markup import render_markdown
 from lms.extensions import db
@@ -116,6 +117,8 @@ def sync(tree: loader.Tree, *, now: datetime | None = None) -> Counts:
         _course(source, courses, counts, now)
     courses.archive_rest()
     db.session.flush()
+    if counts.changes:
+        content_cache.bump(now)  # every worker's cached structure and lessons are now stale
     return counts
 
 

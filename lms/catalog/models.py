@@ -2,8 +2,9 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from lms.core import content_cache
 from lms.core.db import utcnow
 from lms.extensions import db
 
@@ -128,3 +129,17 @@ class GlossaryTerm(db.Model):
     source: Mapped[str | None] = mapped_column(String(500))
     translations: Mapped[dict] = mapped_column(JSON, default=dict)    # {"fr": {"term", "definition_html"}}
     archived: Mapped[bool] = mapped_column(default=False)
+
+
+class ContentVersion(db.Model):
+    """One row: bumped by every `courses sync` that changed something. Each process caches
+    course structure and rendered lesson HTML under this number, so a sync on any host makes
+    every worker on every host render afresh."""
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    synced_at: Mapped[datetime | None]
+
+
+content_cache.watch(Session, (Course, Module, Lesson, Quiz, Question, GlossaryTerm))

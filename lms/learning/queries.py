@@ -11,12 +11,13 @@ from datetime import date, datetime, timedelta
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, literal, select
+from sqlalchemy import Boolean, Float, String, and_, cast, func, literal, null, select
 
 from lms.catalog.estimates import quiz_minutes
 from lms.catalog.models import Course, Lesson, Module, Question, Quiz
 from lms.cohorts.models import CohortCourse
 from lms.cohorts.permissions import visible_since_joining
+from lms.core.content_cache import LRU, content_version
 from lms.core.db import utcnow
 from lms.extensions import db
 from lms.learning import permissions
@@ -25,7 +26,7 @@ from lms.learning.state import AVAILABLE, DONE, IN_PROGRESS, CourseState, Item, 
 from lms.quizzes.models import FINISHED as ATTEMPT_FINISHED
 from lms.quizzes.models import IN_PROGRESS as ATTEMPT_OPEN
 from lms.quizzes.models import QuizAttempt
-from lms.quizzes.results import quiz_results
+from lms.quizzes.results import summarise
 
 __all__ = ["course_state", "course_states", "gating", "quiz_lock_reason", "load_lesson",
            "my_learning", "current_locale", "time_on_task", "time_on_task_by_course"]
@@ -50,52 +51,92 @@ def _translated(column, locale: str, key: str = "title"):
     return column[(locale, key)].as_string()
 
 
-def _outline_rows(course_ids: list[int], user_id: int | None, locale: str):
-    progress = (LessonProgress.completed_at, LessonProgress.last_viewed_at) if user_id else (
-        literal(None), literal(None))
-    stmt = (
+def _outline_rows(course_ids: list[int], locale: str):
+    return db.session.execute(
         select(Module.id, Module.course_id, Module.slug, Module.title, Module.summary,
                _translated(Module.translations, locale).label("module_title_tr"),
                Lesson.id.label("lesson_id"), Lesson.slug.label("lesson_slug"),
                Lesson.title.label("lesson_title"), Lesson.minutes,
-               _translated(Lesson.translations, locale).label("lesson_title_tr"),
-               progress[0].label("completed_at"), progress[1].label("last_viewed_at"))
+               _translated(Lesson.translations, locale).label("lesson_title_tr"))
         .select_from(Module)
         .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.archived.is_(False)))
         .where(Module.course_id.in_(course_ids), Module.archived.is_(False))
         .order_by(Module.course_id, Module.position, Module.id, Lesson.position, Lesson.id)
-    )
-    if user_id:
-        stmt = stmt.outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
-                                                   LessonProgress.user_id == user_id))
-    return db.session.execute(stmt).all()
+    ).all()
 
 
-def _quiz_rows(course_ids: list[int], user_id: int | None, locale: str):
-    open_attempt = (exists().where(QuizAttempt.quiz_id == Quiz.id, QuizAttempt.user_id == user_id,
-                                   QuizAttempt.state == ATTEMPT_OPEN) if user_id else literal(False))
+def _quiz_rows(course_ids: list[int], locale: str):
     questions = (select(func.count(Question.id)).where(Question.quiz_id == Quiz.id, Question.archived.is_(False))
                  .correlate(Quiz).scalar_subquery())
     return db.session.execute(
         select(Quiz.id, Quiz.course_id, Quiz.module_id, Quiz.slug, Quiz.kind, Quiz.title, Quiz.settings,
-               questions.label("questions"),
-               _translated(Quiz.translations, locale).label("title_tr"), open_attempt.label("open_attempt"))
+               questions.label("questions"), _translated(Quiz.translations, locale).label("title_tr"))
         .where(Quiz.course_id.in_(course_ids), Quiz.archived.is_(False))
         .order_by(Quiz.course_id, Quiz.id)
     ).all()
 
 
-def _lesson_item(row) -> Item:
-    state = DONE if row.completed_at else (IN_PROGRESS if row.last_viewed_at else AVAILABLE)
+@dataclass(frozen=True)
+class _Syllabus:
+    """A course's live modules, lessons and quizzes in one language: the same for every learner
+    until the next sync, so each process keeps it (lms.core.content_cache)."""
+    modules: tuple        # (module row, (lesson row, ...)) in order
+    quizzes: tuple        # quiz rows
+
+
+_SYLLABI = LRU(512)
+
+
+def _syllabi(course_ids: list[int], locale: str) -> dict[int, _Syllabus]:
+    version = content_version()
+    found = {cid: _SYLLABI.get((version, cid, locale)) for cid in course_ids}
+    missing = [cid for cid, syllabus in found.items() if syllabus is None]
+    if missing:
+        modules: dict[int, list] = defaultdict(list)
+        lessons: dict[int, list] = defaultdict(list)
+        for row in _outline_rows(missing, locale):
+            if row.id not in lessons:
+                modules[row.course_id].append(row)
+                lessons[row.id] = []
+            if row.lesson_id is not None:
+                lessons[row.id].append(row)
+        quizzes: dict[int, list] = defaultdict(list)
+        for row in _quiz_rows(missing, locale):
+            quizzes[row.course_id].append(row)
+        for cid in missing:
+            found[cid] = _Syllabus(tuple((m, tuple(lessons[m.id])) for m in modules[cid]), tuple(quizzes[cid]))
+            _SYLLABI.put((version, cid, locale), found[cid])
+    return found
+
+
+def _learner_rows(user_id: int, course_ids: list[int], quiz_ids: list[int]):
+    """This learner's lesson progress and quiz attempts in these courses: one query.
+    finished_at is a lesson's completion or an attempt's end; seen_at a lesson's last view."""
+    lessons = select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id"),
+                     LessonProgress.completed_at.label("finished_at"), LessonProgress.last_viewed_at.label("seen_at"),
+                     cast(null(), Float).label("score"), cast(null(), Boolean).label("passed"),
+                     cast(null(), String).label("state"), literal(0).label("number")
+                     ).where(LessonProgress.user_id == user_id, LessonProgress.course_id.in_(course_ids))
+    attempts = select(literal("quiz"), QuizAttempt.quiz_id, QuizAttempt.finished_at, QuizAttempt.started_at,
+                      QuizAttempt.score, QuizAttempt.passed, QuizAttempt.state, QuizAttempt.number
+                      ).where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id.in_(quiz_ids or [0]))
+    return db.session.execute(lessons.union_all(attempts)).all()
+
+
+def _lesson_item(module_id: int, row, progress) -> Item:
+    completed_at, last_viewed_at = progress if progress else (None, None)
+    state = DONE if completed_at else (IN_PROGRESS if last_viewed_at else AVAILABLE)
     return Item(kind="lesson", id=row.lesson_id, slug=row.lesson_slug,
-                title=row.lesson_title_tr or row.lesson_title, module_id=row.id, minutes=row.minutes,
-                state=state, completed_at=row.completed_at, last_viewed_at=row.last_viewed_at)
+                title=row.lesson_title_tr or row.lesson_title, module_id=module_id, minutes=row.minutes,
+                state=state, completed_at=completed_at, last_viewed_at=last_viewed_at)
 
 
-def _quiz_item(row, result) -> Item:
+def _quiz_item(row, attempts: list) -> Item:
     item = Item(kind="quiz", id=row.id, slug=row.slug, title=row.title_tr or row.title,
                 module_id=row.module_id, quiz_kind="final" if row.module_id is None else "module",
-                minutes=quiz_minutes(row.settings, row.questions), open_attempt=bool(row.open_attempt))
+                minutes=quiz_minutes(row.settings, row.questions),
+                open_attempt=any(a.state == ATTEMPT_OPEN for a in attempts))
+    result = summarise([a for a in attempts if a.state == ATTEMPT_FINISHED], row.settings)
     if result is not None:
         item.score, item.attempts, item.passed = result.score, result.attempts, result.passed
     if item.passed:
@@ -106,35 +147,38 @@ def _quiz_item(row, result) -> Item:
 
 
 def course_states(user, courses, enrollments: dict | None = None, locale: str | None = None) -> dict:
-    """{course.id: CourseState} for `user` (None or anonymous: no progress) in three queries."""
+    """{course.id: CourseState} for `user` (None or anonymous: no progress): the syllabi come
+    from this process's cache, the learner's progress and attempts from one query."""
     locale = locale or current_locale()
     courses = list(courses)
     if not courses:
         return {}
     enrollments = enrollments or {}
     user_id = _user_id(user)
-    ids = [c.id for c in courses]
-    states = {c.id: CourseState(course=c, enrollment=enrollments.get(c.id)) for c in courses}
-    modules: dict[int, ModuleState] = {}
-    for row in _outline_rows(ids, user_id, locale):
-        module = modules.get(row.id)
-        if module is None:
-            state = states[row.course_id]
-            module = ModuleState(id=row.id, slug=row.slug, number=len(state.modules) + 1,
-                                 title=row.module_title_tr or row.title, summary=row.summary)
-            modules[row.id] = module
+    syllabi = _syllabi([c.id for c in courses], locale)
+    progress, attempts = {}, defaultdict(list)
+    if user_id:
+        quiz_ids = [q.id for syllabus in syllabi.values() for q in syllabus.quizzes]
+        for row in sorted(_learner_rows(user_id, list(syllabi), quiz_ids), key=lambda r: r.number):
+            if row.kind == "lesson":
+                progress[row.id] = (row.finished_at, row.seen_at)
+            else:
+                attempts[row.id].append(row)
+    states = {}
+    for course in courses:
+        state = states[course.id] = CourseState(course=course, enrollment=enrollments.get(course.id))
+        modules = {}
+        for number, (row, lessons) in enumerate(syllabi[course.id].modules, start=1):
+            module = modules[row.id] = ModuleState(id=row.id, slug=row.slug, number=number,
+                                                   title=row.module_title_tr or row.title, summary=row.summary)
+            module.lessons = [_lesson_item(row.id, lesson, progress.get(lesson.lesson_id)) for lesson in lessons]
             state.modules.append(module)
-        if row.lesson_id is not None:
-            module.lessons.append(_lesson_item(row))
-    quizzes = _quiz_rows(ids, user_id, locale)
-    results = quiz_results([user_id], [q.id for q in quizzes]) if user_id and quizzes else {}
-    for row in quizzes:
-        item = _quiz_item(row, results.get((user_id, row.id)))
-        if row.module_id is None:
-            states[row.course_id].final = states[row.course_id].final or item
-        elif row.module_id in modules and modules[row.module_id].quiz is None:
-            modules[row.module_id].quiz = item
-    for state in states.values():
+        for row in syllabi[course.id].quizzes:
+            item = _quiz_item(row, attempts.get(row.id, []))
+            if row.module_id is None:
+                state.final = state.final or item
+            elif row.module_id in modules and modules[row.module_id].quiz is None:
+                modules[row.module_id].quiz = item
         gating(state.modules, state.final, state.course.navigation)
     return states
 

@@ -51,12 +51,16 @@ def quiz_results(user_ids, quiz_ids, *, since=None) -> dict[tuple[int, int], Qui
     grouped: dict[tuple[int, int], list] = {}
     for row in rows:
         grouped.setdefault((row.user_id, row.quiz_id), []).append(row)
-    results = {}
-    for key, attempts in grouped.items():
-        settings = attempts[0].settings or {}
-        score = combine([a.score or 0.0 for a in attempts], settings.get("grading", "highest"))
-        results[key] = QuizResult(
-            score=score, passed=score is not None and score >= settings.get("pass_mark", 70),
-            attempts=len(attempts), failed_attempts=sum(1 for a in attempts if not a.passed),
-            last_finished_at=attempts[-1].finished_at)
-    return results
+    return {key: summarise(attempts, attempts[0].settings) for key, attempts in grouped.items()}
+
+
+def summarise(finished: list, settings: dict | None) -> QuizResult | None:
+    """One learner's result from their finished attempts (rows with score, passed and
+    finished_at, in attempt order) under the quiz's settings; None before any."""
+    if not finished:
+        return None
+    settings = settings or {}
+    score = combine([a.score or 0.0 for a in finished], settings.get("grading", "highest"))
+    return QuizResult(score=score, passed=score is not None and score >= settings.get("pass_mark", 70),
+                      attempts=len(finished), failed_attempts=sum(1 for a in finished if not a.passed),
+                      last_finished_at=finished[-1].finished_at)

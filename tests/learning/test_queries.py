@@ -2,7 +2,11 @@
 and time on task."""
 from datetime import timedelta
 
+from flask import g
+from sqlalchemy import update
+
 from lms.catalog.models import Lesson, Module
+from lms.core import content_cache
 from lms.core.db import utcnow
 from lms.extensions import db
 from lms.learning import queries, services
@@ -142,7 +146,9 @@ def test_quiz_lock_reason_checks_enrolment_and_gating(make):
     assert quiz_lock_reason(user, first) == "This quiz is no longer part of the course."
 
 
-def test_course_states_cost_three_queries_for_any_number_of_courses(make, count_queries):
+def test_course_states_cost_a_fixed_number_of_queries_for_any_number_of_courses(make, count_queries):
+    """Cold: the content version, the syllabi (outline and quizzes) and the learner's rows.
+    Warm (a later request, same process): the version and the learner's rows only."""
     user = make.user()
     small = [make.course(modules=1, lessons=1)]
     large = [make.course(modules=5, lessons=4) for _ in range(4)]
@@ -153,11 +159,26 @@ def test_course_states_cost_three_queries_for_any_number_of_courses(make, count_
     counts = []
     for courses in (small, large):
         assert user.id and all(c.navigation for c in courses)   # loaded before counting
-        with count_queries() as counter:
-            states = course_states(user, courses)
-        counts.append(counter.count)
-        assert all(s.done_count == 2 for s in states.values())
-    assert counts == [3, 3]
+        for _request in ("cold", "warm"):
+            g.pop("content_version", None)
+            with count_queries() as counter:
+                states = course_states(user, courses)
+            counts.append(counter.count)
+            assert all(s.done_count == 2 for s in states.values())
+    assert counts == [4, 2, 4, 2]
+
+
+def test_a_sync_elsewhere_retires_this_process_s_cached_syllabus(make):
+    """Another host's `courses sync` only bumps the version; this process must see the change."""
+    user, course = make.user(), make.course(modules=1, lessons=2)
+    assert len(course_state(user, course).lessons) == 2
+    lesson = h.lessons(course)[1]
+    db.session.execute(update(Lesson).where(Lesson.id == lesson.id).values(archived=True))  # no ORM flush
+    g.pop("content_version", None)
+    assert len(course_state(user, course).lessons) == 2     # same version: the cached syllabus
+    content_cache.bump(utcnow())   # what a sync on another host leaves here: a new number
+    g.pop("content_version", None)
+    assert len(course_state(user, course).lessons) == 1
 
 
 def test_an_attempted_final_stays_open_when_a_module_becomes_unfinished(make):
