@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from lms import config as settings
 from lms.core import content_cache
+from lms.core.fragments import FragmentCache
 from lms.extensions import babel, compress, csrf, db, login_manager, migrate
 
 
@@ -27,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = _DatabaseInt
 
     content_cache.clear_all()  # a new app may be on another database
+    app.jinja_env.add_extension(FragmentCache)
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)

@@ -74,16 +74,20 @@ def reads_first(view):
 
 
 @contextmanager
-def write_transaction():
+def write_transaction(*, fresh: bool = True):
     """A short transaction of its own, committed at the end (rolled back on an exception), that
     takes SQLite's write lock at BEGIN. Whatever was loaded before is expired and read again
-    under the lock, so checks made inside it see the latest committed state."""
+    under the lock, so checks made inside it see the latest committed state; `fresh=False`
+    keeps it loaded, for writes that check nothing (recording a lesson view)."""
     from lms.extensions import db
 
     session = db.session
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("changes made before write_transaction() belong inside it")
-    session.commit()  # ends the read-only transaction; it has nothing to write
+    if fresh:
+        session.commit()  # ends the read-only transaction; it has nothing to write
+    else:
+        release_connection()
     previous = g.get("write_transaction", False)
     g.write_transaction = True
     try:

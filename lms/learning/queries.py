@@ -7,11 +7,13 @@ three for any number of courses.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, Float, String, and_, cast, func, literal, null, select
+from sqlalchemy import Boolean, Float, String, and_, bindparam, cast, func, literal, null, select
+from sqlalchemy.orm import load_only
 
 from lms.catalog.estimates import quiz_minutes
 from lms.catalog.models import Course, Lesson, Module, Question, Quiz
@@ -109,18 +111,26 @@ def _syllabi(course_ids: list[int], locale: str) -> dict[int, _Syllabus]:
     return found
 
 
-def _learner_rows(user_id: int, course_ids: list[int], quiz_ids: list[int]):
-    """This learner's lesson progress and quiz attempts in these courses: one query.
-    finished_at is a lesson's completion or an attempt's end; seen_at a lesson's last view."""
+@cache
+def _learner_query():
     lessons = select(literal("lesson").label("kind"), LessonProgress.lesson_id.label("id"),
                      LessonProgress.completed_at.label("finished_at"), LessonProgress.last_viewed_at.label("seen_at"),
                      cast(null(), Float).label("score"), cast(null(), Boolean).label("passed"),
                      cast(null(), String).label("state"), literal(0).label("number")
-                     ).where(LessonProgress.user_id == user_id, LessonProgress.course_id.in_(course_ids))
+                     ).where(LessonProgress.user_id == bindparam("user_id"),
+                             LessonProgress.course_id.in_(bindparam("course_ids", expanding=True)))
     attempts = select(literal("quiz"), QuizAttempt.quiz_id, QuizAttempt.finished_at, QuizAttempt.started_at,
                       QuizAttempt.score, QuizAttempt.passed, QuizAttempt.state, QuizAttempt.number
-                      ).where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_id.in_(quiz_ids or [0]))
-    return db.session.execute(lessons.union_all(attempts)).all()
+                      ).where(QuizAttempt.user_id == bindparam("user_id"),
+                              QuizAttempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)))
+    return lessons.union_all(attempts)
+
+
+def _learner_rows(user_id: int, course_ids: list[int], quiz_ids: list[int]):
+    """This learner's lesson progress and quiz attempts in these courses: one query.
+    finished_at is a lesson's completion or an attempt's end; seen_at a lesson's last view."""
+    return db.session.execute(_learner_query(), {"user_id": user_id, "course_ids": course_ids,
+                                                 "quiz_ids": quiz_ids or [0]}).all()
 
 
 def _lesson_item(module_id: int, row, progress) -> Item:
@@ -224,20 +234,30 @@ class LessonContext:
     learner_last_view_at: datetime | None   # the learner's latest lesson view, any course
 
 
-def load_lesson(user, course_slug: str, lesson_slug: str) -> LessonContext | None:
-    """Course, enrolment, the lesson and this learner's view history in one query."""
-    user_id = _user_id(user) or 0
+@cache
+def _lesson_query():
+    """Built once: a lesson page runs it on every view, and building costs more than running."""
+    user_id, lesson_slug = bindparam("user_id"), bindparam("lesson_slug")
     latest = (select(func.max(LessonProgress.last_viewed_at))
               .where(LessonProgress.user_id == user_id).scalar_subquery())
-    row = db.session.execute(
+    return (
         select(Course, Enrollment, Lesson, LessonProgress, latest.label("latest"))
+        # The text (bodies in every language) is cached per process: lms.learning.content.
+        .options(load_only(Lesson.id, Lesson.course_id, Lesson.module_id, Lesson.slug, Lesson.minutes,
+                           Lesson.archived, raiseload=True))
         .outerjoin(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == user_id))
         .outerjoin(Lesson, and_(Lesson.course_id == Course.id, Lesson.slug == lesson_slug,
                                 Lesson.archived.is_(False)))
         .outerjoin(LessonProgress, and_(LessonProgress.lesson_id == Lesson.id,
                                         LessonProgress.user_id == user_id))
-        .where(Course.slug == course_slug)
-    ).first()
+        .where(Course.slug == bindparam("course_slug"))
+    )
+
+
+def load_lesson(user, course_slug: str, lesson_slug: str) -> LessonContext | None:
+    """Course, enrolment, the lesson and this learner's view history in one query."""
+    row = db.session.execute(_lesson_query(), {"user_id": _user_id(user) or 0, "course_slug": course_slug,
+                                               "lesson_slug": lesson_slug}).first()
     if row is None or row.Lesson is None:
         return None
     return LessonContext(row.Course, row.Enrollment, row.Lesson, row.LessonProgress, row.latest)

@@ -133,6 +133,13 @@ class CourseState:
         return any(item.state in (DONE, IN_PROGRESS) for item in self.items)
 
     @property
+    def signature(self) -> tuple:
+        """What the outline shows of this learner's state: learners who share it (and the
+        content version) share one rendered outline (templates/learning/_outline_items.html)."""
+        return (tuple((m.state, m.reason) for m in self.modules),
+                tuple((i.kind, i.id, i.state, i.reason) for i in self.items))
+
+    @property
     def next_item(self) -> Item | None:
         """The first item that is neither done nor locked: where "Continue" goes."""
         return next((item for item in self.items if item.state in (AVAILABLE, IN_PROGRESS)), None)

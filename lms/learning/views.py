@@ -16,7 +16,7 @@ from flask_login import current_user
 from lms.catalog import queries as catalog_queries
 from lms.catalog.permissions import can_view_course
 from lms.cohorts import message_queries
-from lms.core.db import utcnow, writes
+from lms.core.db import reads_first, utcnow, write_transaction
 from lms.core.errors import abort_with
 from lms.core.htmx import is_htmx
 from lms.extensions import db
@@ -94,32 +94,38 @@ def leave(slug):
 
 
 @bp.get("/courses/<slug>/lessons/<lesson_slug>")
-@writes  # records the view and time on task
+@reads_first  # the page is read and rendered without the write lock; the view is recorded after
 def lesson(slug, lesson_slug):
     ctx, state, item = _readable_lesson(slug, lesson_slug)
     if item.locked:
         flash(item.reason, "warning")
         return redirect(url_for("catalog.course", slug=slug), 303)
     # A copy fetched for offline reading (static/js/offline.js) is not a view of the lesson.
-    if permissions.records_progress(ctx.enrollment) and not request.headers.get("X-Offline-Copy"):
-        now = utcnow()
+    recording = permissions.records_progress(ctx.enrollment) and not request.headers.get("X-Offline-Copy")
+    now = utcnow()
+    if recording:
         history = services.ViewHistory(ctx.progress.last_viewed_at if ctx.progress else None,
                                        ctx.learner_last_view_at)
-        services.record_view(current_user, ctx.lesson, now=now, history=history, enrollment=ctx.enrollment)
         item.mark_viewed(now)
     html = render_template("learning/lesson.html", **_lesson_page(ctx, state, item))
-    db.session.commit()  # after rendering: a commit expires every loaded object
+    if recording:
+        # One short write transaction, so lesson readers never queue behind each other.
+        with write_transaction(fresh=False):
+            services.record_view(current_user, ctx.lesson, now=now, history=history)
+    else:
+        db.session.commit()
     return html
 
 
 def _lesson_page(ctx, state, item, **extra) -> dict:
     locale = queries.current_locale()
     previous, following = state.neighbours(item, include_quizzes="quizzes.quiz" in current_app.view_functions)
+    text, glossary = content.lesson_page_text(ctx.lesson.id, locale)
     return {"course": ctx.course, "lesson": ctx.lesson, "state": state, "item": item,
-            "module": state.module_of(item), "content": content.lesson_content(ctx.lesson, locale),
+            "module": state.module_of(item), "content": text,
             "text": catalog_queries.course_text(ctx.course, locale), "previous": previous,
             "following": following, "preview": not permissions.records_progress(ctx.enrollment),
-            "glossary": catalog_queries.glossary_terms(ctx.lesson.glossary or [], locale), **extra}
+            "glossary": glossary, **extra}
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/complete")
