@@ -126,7 +126,8 @@ def completions(app, learners, findings: Findings) -> None:
         completed = db.session.scalar(select(func.count()).select_from(Enrollment).where(
             Enrollment.user_id.in_(users), Enrollment.completed_at.is_not(None)))
         badges = db.session.scalar(select(func.count()).select_from(BadgeAward).where(BadgeAward.user_id.in_(users)))
-        mails = Counter(db.session.scalars(select(OutboxMessage.to_address).where(OutboxMessage.kind == "completion")))
+        mails = Counter(db.session.scalars(select(OutboxMessage.to_address).where(
+            OutboxMessage.kind == "completion", OutboxMessage.to_address.in_([x.email for x in learners]))))
     findings.figures["courses completed"] = (f"{finished} learners finished, {completed} enrolments completed, "
                                             f"{badges} badges, {sum(mails.values())} completion e-mails")
     findings.check("course completions: one badge and one e-mail each",

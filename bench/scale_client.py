@@ -59,8 +59,10 @@ class Page:
 
 
 class Browser:
-    def __init__(self, base: str, tally: Tally, *, forwarded_for: str | None = None, patience: float = 120.0):
+    def __init__(self, base: str, tally: Tally, *, forwarded_for: str | None = None, patience: float = 120.0,
+                 name: str = "balancer"):
         parts = urllib.parse.urlsplit(base)
+        self.name = name  # what to count the answer under when no balancer said which host gave it
         self.host, self.port = parts.hostname, parts.port or 80
         self.tally, self.forwarded_for, self.patience = tally, forwarded_for, patience
         self.cookies: dict[str, str] = {}
@@ -110,7 +112,7 @@ class Browser:
         for line in response.headers.get_all("Set-Cookie") or []:
             self._keep(line)
         location = urllib.parse.urlsplit(response.headers.get("Location", "")).path
-        page = Page(response.status, location, response.headers.get("X-Served-By", ""), content)
+        page = Page(response.status, location, response.headers.get("X-Served-By", self.name), content)
         if page.status == 200 and (token := page.token()):
             self.token = token
         return page

@@ -48,6 +48,7 @@ cleanup() {
             [ -s "$log" ] && { echo "--- $(basename "$log") (last lines)"; tail -n 15 "$log"; }
         done
     fi
+    cp "$WORK/haproxy.log" /tmp/so_haproxy.log  # DEBUG
     rm -rf "$WORK"
     exit "$status"
 }
@@ -122,11 +123,17 @@ cat >"$WORK/haproxy.cfg" <<EOF
 global
     maxconn 2000
     stats socket $WORK/haproxy.sock mode 600 level admin
+    log stdout format raw local0 notice
 defaults
     mode http
+    log global
+    option httplog
     timeout connect 2s
     timeout client 60s
     timeout server 60s
+    timeout queue 60s
+    # A busy host answers its check late: that is not a dead one (a dead one refuses at once).
+    timeout check 5s
     option forwardfor
     option redispatch
     retries 2
@@ -138,7 +145,9 @@ backend hosts
     option httpchk
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
     http-check expect status 200
-    default-server inter 500ms fall 2 rise 2
+    # maxconn: each host takes a few requests at a time (gunicorn's sync workers serve one each);
+    # the rest wait in HAProxy's queue, where a request for a host that dies goes to the other.
+    default-server inter 500ms fall 2 rise 2 maxconn 4
     # Which host answered: the driver counts requests and logins per host.
     http-response set-header X-Served-By %s
     server a $HOST_A:$APP_PORT check

@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 
 from lms.catalog import permissions
 from lms.catalog.models import Course, GlossaryTerm, Module
+from lms.core.content_cache import LRU, cached
 from lms.core.markup import sanitize, unsafe_url_reason
 from lms.extensions import db
 from lms.learning.models import Enrollment
@@ -41,7 +42,7 @@ def course_text(course, locale: str) -> CourseText:
 
 @dataclass
 class CourseCard:
-    course: Course
+    course: "Course | CourseListing"
     text: CourseText
     modules: int
     enrollment: Enrollment | None = None
@@ -71,21 +72,48 @@ def _in_language(course, language: str) -> bool:
     return not language or language in (course.languages or ["en"])
 
 
-def catalogue(*, user=None, q: str = "", audience: str = "", language: str = "",
-              locale: str = "en") -> list[CourseCard]:
-    """Live courses matching the filters, in catalogue order: two queries (one without user).
+@dataclass(frozen=True)
+class CourseListing:
+    """What the catalogue reads of a course: a plain copy, kept by each process until the next
+    sync (ORM objects are tied to one request's session)."""
+    id: int
+    slug: str
+    title: str
+    summary: str
+    translations: dict
+    audiences: list
+    languages: list
+    level: str
+    estimated_minutes: int
 
-    audience: a course for "all" also matches every specific audience. language: English
-    always; fr/es only courses with that translation. q: every word in title or summary."""
+
+_LISTINGS = LRU(16)
+_LISTED = ("id", "slug", "title", "summary", "translations", "audiences", "languages", "level",
+           "estimated_minutes")
+
+
+def _listing(locale: str) -> tuple[CourseCard, ...]:
     modules = (select(func.count(Module.id))
                .where(Module.course_id == Course.id, Module.archived.is_(False))
                .correlate(Course).scalar_subquery())
     rows = db.session.execute(
         permissions.visible_courses(select(Course, modules.label("modules")))
         .order_by(Course.position, Course.title)).all()
-    cards = [CourseCard(row.Course, course_text(row.Course, locale), row.modules) for row in rows
-             if (not audience or _for_audience(row.Course, audience)) and _in_language(row.Course, language)
-             and (not q or _matches(row.Course, q))]
+    return tuple(CourseCard(CourseListing(**{name: getattr(row.Course, name) for name in _LISTED}),
+                            course_text(row.Course, locale), row.modules) for row in rows)
+
+
+def catalogue(*, user=None, q: str = "", audience: str = "", language: str = "",
+              locale: str = "en") -> list[CourseCard]:
+    """Live courses matching the filters, in catalogue order: the listing is cached per process
+    (lms.core.content_cache); then one query for the user's enrolments.
+
+    audience: a course for "all" also matches every specific audience. language: English
+    always; fr/es only courses with that translation. q: every word in title or summary."""
+    cards = [CourseCard(card.course, card.text, card.modules) for card in cached(_LISTINGS, (locale,),
+                                                                                 lambda: _listing(locale))
+             if (not audience or _for_audience(card.course, audience)) and _in_language(card.course, language)
+             and (not q or _matches(card.course, q))]
     if cards and user is not None and user.is_authenticated:
         enrollments = db.session.scalars(select(Enrollment).where(
             Enrollment.user_id == user.id, Enrollment.left_at.is_(None),

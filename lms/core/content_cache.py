@@ -68,11 +68,12 @@ def content_version() -> int:
     from lms.catalog.models import ContentVersion
     from lms.extensions import db
 
-    if has_app_context() and "content_version" in g:
-        return g.content_version
-    version = db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
-    if has_app_context():
-        g.content_version = version
+    store = g._get_current_object() if has_app_context() else None
+    version = getattr(store, "content_version", None)
+    if version is None:
+        version = db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
+        if store is not None:
+            store.content_version = version
     return version
 
 

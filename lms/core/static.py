@@ -19,7 +19,19 @@ def _digest(path: str, mtime: float) -> str:
 
 
 def digest_of(filename: str) -> str | None:
-    path = Path(current_app.static_folder) / filename
+    if not (current_app.debug or current_app.testing):
+        return _deployed_digest(current_app.static_folder, filename)
+    return _current_digest(current_app.static_folder, filename)
+
+
+@cache
+def _deployed_digest(folder: str, filename: str) -> str | None:
+    """In production a process's files never change under it: stat each one once."""
+    return _current_digest(folder, filename)
+
+
+def _current_digest(folder: str, filename: str) -> str | None:
+    path = Path(folder) / filename
     if not path.is_file():
         return None
     return _digest(str(path), path.stat().st_mtime)

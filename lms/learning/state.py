@@ -134,10 +134,10 @@ class CourseState:
 
     @property
     def signature(self) -> tuple:
-        """What the outline shows of this learner's state: learners who share it (and the
-        content version) share one rendered outline (templates/learning/_outline_items.html)."""
+        """What the outline and the syllabus show of this learner's state: learners who share it
+        (and the content version) share one rendered outline and syllabus."""
         return (tuple((m.state, m.reason) for m in self.modules),
-                tuple((i.kind, i.id, i.state, i.reason) for i in self.items))
+                tuple((i.kind, i.id, i.state, i.reason, i.score, bool(i.attempts)) for i in self.items))
 
     @property
     def next_item(self) -> Item | None:
