@@ -20,6 +20,7 @@ Wi-Fi to mobile data keeps its session.
 """
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, request, session, url_for
@@ -32,7 +33,7 @@ from flask_login import (
     user_loaded_from_cookie,
     user_logged_in,
 )
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lms.auth.models import User
 from lms.core.db import utcnow
@@ -41,6 +42,9 @@ from lms.extensions import db
 
 STAFF = ("facilitator", "admin")
 _KEYS = ("auth", "seen", "kmsi")  # ours, next to Flask-Login's
+# The last activity is written to the cookie at most once a minute: idle limits are counted in
+# minutes, and a session cookie signed afresh on every page costs every page.
+SEEN_STEP = 60
 
 
 def limits(role: str, *, remembered: bool) -> tuple[timedelta | None, timedelta]:
@@ -95,18 +99,24 @@ def _restored(app, user, **_extra):
     session["seen"] = _seconds(utcnow())
 
 
-def load_user(identity: str) -> User | None:
-    """Flask-Login's user loader: the user of a session that no one has ended, in one query."""
+@cache
+def _user_query():
+    """Built once: every request of a logged-in person runs it."""
     from lms.auth.models import RevokedSession
 
+    revoked = select(RevokedSession.sid).where(RevokedSession.sid == bindparam("sid")).exists()
+    return select(User, revoked).where(User.id == bindparam("ident"))
+
+
+def load_user(identity: str) -> User | None:
+    """Flask-Login's user loader: the user of a session that no one has ended, in one query."""
     parts = identity.split(":")
     if len(parts) != 4 or not all(p.isdigit() for p in parts[:3]) or len(parts[3]) != 32:
         return None  # includes sessions from before login times were recorded: log in again
     ident, epoch, at, sid = int(parts[0]), int(parts[1]), int(parts[2]), parts[3]
     if ident > 2**31 - 1:
         return None
-    revoked = select(RevokedSession.sid).where(RevokedSession.sid == sid).exists()
-    row = db.session.execute(select(User, revoked).where(User.id == ident)).first()
+    row = db.session.execute(_user_query(), {"ident": ident, "sid": sid}).first()
     if row is None or row[1] or row[0].session_epoch != epoch or not row[0].active:
         return None
     g.login_identity = (at, sid)
@@ -133,7 +143,7 @@ def enforce_limits():
         message = _("You were logged out after %(duration)s without activity. Log in again to "
                     "continue.", duration=_duration(idle))
     else:
-        if session.get("seen") != now:
+        if now - session.get("seen", 0) >= SEEN_STEP:
             session["seen"] = now
         return None
     end()
