@@ -47,3 +47,6 @@ messages: install
 
 clean:
 	rm -rf $(VENV) instance/lms.db*
+
+scale-out: catalogues
+	bash bench/scale_out.sh

@@ -79,38 +79,48 @@ class Findings:
 
 def records(app, learners, findings: Findings) -> None:
     """Every acknowledged completion and submission is in the database, once, and nothing else is."""
+    with app.app_context():
+        _lessons(learners, findings)
+        _submissions(learners, findings)
+
+
+def _lessons(learners, findings: Findings) -> None:
     from lms.extensions import db
     from lms.learning.models import LessonProgress
+
+    acked = {(x.user_id, lesson): key for x in learners for lesson, key in x.completions}
+    rows = db.session.execute(select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.completion_key)
+                              .where(LessonProgress.user_id.in_([x.user_id for x in learners]),
+                                     LessonProgress.completed_at.is_not(None))).all()
+    recorded = {(u, lesson): key for u, lesson, key in rows}
+    per_pair = Counter((u, lesson) for u, lesson, _key in rows)
+    lost = [pair for pair in acked if pair not in recorded]
+    other_key = [pair for pair, key in acked.items() if pair in recorded and recorded[pair] != key]
+    findings.figures["completions"] = f"{len(acked)} acknowledged, {len(rows)} recorded"
+    findings.check("completions: none lost", not lost and not other_key,
+                   f"{len(lost)} lost, {len(other_key)} recorded under another key")
+    findings.check("completions: none doubled or unasked",
+                   max(per_pair.values(), default=1) == 1 and len(rows) == len(acked),
+                   f"{sum(n - 1 for n in per_pair.values())} duplicate rows, {len(set(recorded) - set(acked))} unasked")
+
+
+def _submissions(learners, findings: Findings) -> None:
+    from lms.extensions import db
     from lms.quizzes.models import QuizAttempt
 
-    users = [learner.user_id for learner in learners]
-    acked_done = {(learner.user_id, lesson): key for learner in learners for lesson, key in learner.completions}
-    acked_submits = {key: (learner.user_id, attempt) for learner in learners for attempt, key in learner.submissions}
-    with app.app_context():
-        rows = db.session.execute(select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.completion_key)
-                                  .where(LessonProgress.user_id.in_(users), LessonProgress.completed_at.is_not(None))).all()
-        recorded = {(u, lesson): key for u, lesson, key in rows}
-        pairs = Counter((u, lesson) for u, lesson, _key in rows)
-        attempts = db.session.execute(select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.state, QuizAttempt.submit_key)
-                                      .where(QuizAttempt.user_id.in_(users))).all()
-    lost = [pair for pair in acked_done if pair not in recorded]
-    wrong_key = [pair for pair, key in acked_done.items() if pair in recorded and recorded[pair] != key]
-    findings.figures["completions"] = f"{len(acked_done)} acknowledged, {len(recorded)} recorded"
-    findings.check("completions: none lost", not lost and not wrong_key,
-                   f"{len(lost)} lost, {len(wrong_key)} recorded under another key")
-    findings.check("completions: none doubled or unasked", max(pairs.values(), default=1) == 1
-                   and len(recorded) == len(acked_done),
-                   f"{sum(n - 1 for n in pairs.values())} duplicate rows, {len(set(recorded) - set(acked_done))} unasked")
-    finished = [a for a in attempts if a.state == "finished"]
-    by_key = Counter(a.submit_key for a in finished)
-    missing = [k for k, (u, a) in acked_submits.items() if not any(f.id == a and f.submit_key == k for f in finished)]
-    left_open = [a for a in attempts if a.state != "finished"]
-    findings.figures["submissions"] = f"{len(acked_submits)} acknowledged, {len(finished)} finished attempts recorded"
+    acked = {key: attempt for x in learners for attempt, key in x.submissions}
+    attempts = db.session.execute(select(QuizAttempt.id, QuizAttempt.state, QuizAttempt.submit_key)
+                                  .where(QuizAttempt.user_id.in_([x.user_id for x in learners]))).all()
+    finished = {a.submit_key: a.id for a in attempts if a.state == "finished"}
+    per_key = Counter(a.submit_key for a in attempts if a.state == "finished")
+    missing = [key for key, attempt in acked.items() if finished.get(key) != attempt]
+    left_open = sum(1 for a in attempts if a.state != "finished")
+    findings.figures["submissions"] = f"{len(acked)} acknowledged, {sum(per_key.values())} finished attempts recorded"
     findings.check("submissions: none lost", not missing, f"{len(missing)} acknowledged but not recorded")
-    findings.check("submissions: none doubled", len(finished) == len(acked_submits) and max(by_key.values(), default=1) == 1
-                   and None not in by_key and not left_open,
-                   f"{len(finished) - len(acked_submits)} finished attempts beyond the acknowledged, "
-                   f"{sum(n - 1 for n in by_key.values())} sharing a submit key, {len(left_open)} left open")
+    findings.check("submissions: none doubled", sum(per_key.values()) == len(acked) and not left_open
+                   and max(per_key.values(), default=1) == 1 and None not in per_key,
+                   f"{sum(per_key.values()) - len(acked)} finished attempts beyond the acknowledged, "
+                   f"{sum(n - 1 for n in per_key.values())} sharing a submit key, {left_open} left open")
 
 
 def completions(app, learners, findings: Findings) -> None:

@@ -47,6 +47,7 @@ class Learner:
     completions: list = field(default_factory=list)   # (lesson id, key) acknowledged
     submissions: list = field(default_factory=list)   # (attempt id, submit key) acknowledged
     outcome: str = "not started"
+    replayable: dict = field(default_factory=dict)    # kind -> (path, fields) of the last such POST
     problem: str | None = None
 
     def run(self, plan: Plan, pace: float) -> None:
@@ -82,6 +83,7 @@ class Learner:
         key = secrets.token_urlsafe(24)   # what the offline queue would send: one key per action
         expect(self.browser.post(f"{path}/complete", {"key": key}), 303, f"completing {slug}")
         self.completions.append((lesson_id, key))
+        self.replayable["completion"] = (f"{path}/complete", [("key", key)])
 
     def pass_quiz(self, plan: Plan, quiz: QuizPlan, rng, pace: float) -> bool:
         base = f"/courses/{plan.course}/quizzes/{quiz.slug}"
@@ -99,6 +101,7 @@ class Learner:
             if not done.location.endswith(f"/attempts/{attempt_id}/result"):
                 raise Unexpected(f"submitting {quiz.slug} led to {done.location}")
             self.submissions.append((attempt_id, key))
+            self.replayable["submission"] = (f"{started.location}/submit", fields)
             result = expect(self.browser.get(done.location), 200, f"result of {quiz.slug}")
             if "quiz-passed" in result.body:
                 return True

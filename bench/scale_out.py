@@ -112,13 +112,28 @@ def sessions(base: str, learners, tally: Tally, findings) -> None:
                    and len(from_a) > 0, f"{len(logged_in) - len(valid)} sent back to the login page")
 
 
+def replays(learners, findings) -> None:
+    """A phone's queue sends a form again long after it went through: each learner's last
+    completion and last quiz submission, same keys. Acknowledged, and (the checks that follow
+    count) nothing new recorded."""
+    sent = answered = 0
+    for learner in learners:
+        for path, fields in learner.replayable.values():
+            sent += 1
+            answered += learner.browser.post(path, fields).status == 303
+    findings.figures["replays"] = f"{sent} last completions and submissions sent again, {answered} acknowledged"
+    findings.check("replays acknowledged", sent == answered and sent > 0, f"{sent - answered} refused")
+
+
 def _copy(browser: Browser, base: str, tally: Tally) -> Browser:
     other = Browser(base, tally)
     other.cookies = dict(browser.cookies)
     return other
 
 
-def drive(args, app, plan, learners, tally: Tally, findings) -> None:
+def drive(args, plan, learners, tally: Tally, findings) -> int:
+    """The learners' threads, host a killed when `kill_at` of the lessons are done, then mail
+    wave 2 through host b alone; how many of those resets were acknowledged."""
     threads = [threading.Thread(target=learner.run, args=(plan, args.pace), daemon=True) for learner in learners]
     began = time.monotonic()
     for thread in threads:
@@ -126,21 +141,20 @@ def drive(args, app, plan, learners, tally: Tally, findings) -> None:
     lessons = sum(len(m.lessons) for m in plan.modules) * len(learners)
     while sum(len(x.completions) for x in learners) < args.kill_at * lessons and any(t.is_alive() for t in threads):
         time.sleep(0.05)
-    active, in_flight = sum(t.is_alive() for t in threads), tally.in_flight
-    done_before = sum(len(x.completions) for x in learners)
-    killed_at = time.monotonic()
+    moment = (f"at {time.monotonic() - began:.1f} s with {sum(t.is_alive() for t in threads)} learners active, "
+              f"{tally.in_flight} requests in flight and {sum(len(x.completions) for x in learners)}/{lessons} "
+              "lessons done")
     pids = kill_host(Path(args.kill_pidfile))
     detected = wait_until(Path(args.haproxy_socket), ["a"], "DOWN")
-    resets = findings.figures["resets"] + forgot(args.balancer, [x.email for x in learners], tally)   # mail wave 2, host b alone
+    findings.figures["kill"] = (f"host a (pids {' '.join(map(str, pids))}) killed {moment}; "
+                                f"HAProxy marked it down after {detected:.1f} s")
+    resets = forgot(args.balancer, [x.email for x in learners], tally)
     for thread in threads:
         thread.join(timeout=600)
-    findings.figures["kill"] = (f"host a (pids {' '.join(map(str, pids))}) killed at {killed_at - began:.1f} s "
-                                f"with {active} learners active, {in_flight} requests in flight and "
-                                f"{done_before}/{lessons} lessons done; HAProxy marked it down after {detected:.1f} s")
     findings.figures["run"] = f"{time.monotonic() - began:.1f} s"
     stuck = [x for x in learners if x.problem or x.outcome not in ("finished the course", "out of attempts")]
     findings.check("every learner carried on to the end", not stuck, f"{len(stuck)} gave up or did not finish")
-    findings.figures["resets"] = resets
+    return resets
 
 
 def report(findings, tally: Tally, learners) -> int:
@@ -151,12 +165,13 @@ def report(findings, tally: Tally, learners) -> int:
           f"by host {dict(sorted(tally.by_server.items()))}")
     print(f"retries: {tally.retries} ({dict(tally.retry_causes)})")
     print(f"learners: {outcomes}")
-    for learner in learners:
-        if learner.problem:
-            print(f"  learner {learner.index}: {learner.problem}")
+    problems = [learner for learner in learners if learner.problem]
+    for learner in problems[:10]:
+        print(f"  learner {learner.index}: {learner.problem}")
+    if len(problems) > 10:
+        print(f"  ... and {len(problems) - 10} more")
     for name, value in findings.figures.items():
-        if name != "resets":
-            print(f"{name}: {value}")
+        print(f"{name}: {value}")
     print()
     for check in findings.checks:
         print(f"{'PASS' if check.ok else 'FAIL'}  {check.name}" + ("" if check.ok else f": {check.detail}"))
@@ -197,14 +212,15 @@ def main() -> int:
         throttle(hosts, throttled, app.config["LOGIN_LIMIT_ACCOUNT_CLIENT"], client, findings, tally)
         # Mail wave 1 while both hosts are up; wave 2 once host a is dead (in drive()). Neither
         # meets the kill: a reset request has no idempotency key, so a retried one mails twice.
-        findings.figures["resets"] = forgot(args.balancer, emails, tally)
-        drive(args, app, plan, learners, tally, findings)
+        resets = forgot(args.balancer, emails, tally)
+        resets += drive(args, plan, learners, tally, findings)
         sessions(args.balancer, learners, tally, findings)
+        replays(learners, findings)
         scale_checks.records(app, learners, findings)
         scale_checks.completions(app, learners, findings)
         drain(app)
         scale_checks.mail(app, {n: Path(p) for n, p in (d.split("=", 1) for d in args.mail_dir)},
-                          findings.figures["resets"], set(emails), findings)
+                          resets, set(emails), findings)
     finally:
         forget(app, [*emails, throttled], client)
     return report(findings, tally, learners)

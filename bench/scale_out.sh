@@ -26,15 +26,23 @@ PIDS=()
 
 [ "$(id -u)" -eq 0 ] || { echo "scale_out.sh needs root (network namespaces)" >&2; exit 2; }
 
+ours() {  # still this script's child: host a's pid, killed on purpose, may belong to another by now
+    [ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$$" ]
+}
+
 cleanup() {
     local status=$?
     set +e
-    for pid in "${PIDS[@]}"; do
-        pkill -TERM -P "$pid" 2>/dev/null      # socat's per-connection children, gunicorn's workers
-        kill -TERM "$pid" 2>/dev/null
+    # Newest first, so the forwarders stop last; children (socat's per-connection copies,
+    # gunicorn's workers) before their parent, which then reaps them.
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        ours "${PIDS[i]}" || continue
+        pkill -TERM -P "${PIDS[i]}" 2>/dev/null && sleep 0.2
+        kill -TERM "${PIDS[i]}" 2>/dev/null
     done
     sleep 1
     for pid in "${PIDS[@]}"; do
+        ours "$pid" || continue
         pkill -KILL -P "$pid" 2>/dev/null
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
@@ -48,7 +56,6 @@ cleanup() {
             [ -s "$log" ] && { echo "--- $(basename "$log") (last lines)"; tail -n 15 "$log"; }
         done
     fi
-    cp "$WORK/haproxy.log" /tmp/so_haproxy.log  # DEBUG
     rm -rf "$WORK"
     exit "$status"
 }
@@ -113,6 +120,7 @@ for side in a b; do
         --bind "$address:$APP_PORT" --pid "$WORK/gunicorn-$side.pid" --log-level warning wsgi:app \
         >"$WORK/host-$side.log" 2>&1 &
     PIDS+=($!)
+    disown $!   # host a is killed on purpose: no "Killed" notice from the shell
     # shellcheck disable=SC2046
     ip netns exec "so${RUN}${side}" env $(host_env $side) "$VENV/bin/flask" --app wsgi mail work --poll 1 \
         >"$WORK/mail-$side.log" 2>&1 &
@@ -123,7 +131,7 @@ cat >"$WORK/haproxy.cfg" <<EOF
 global
     maxconn 2000
     stats socket $WORK/haproxy.sock mode 600 level admin
-    log stdout format raw local0 notice
+    log stdout format raw local0
 defaults
     mode http
     log global
@@ -135,8 +143,9 @@ defaults
     # A busy host answers its check late: that is not a dead one (a dead one refuses at once).
     timeout check 5s
     option forwardfor
-    option redispatch
-    retries 2
+    # A request that cannot connect is tried again, each time on another host if there is one.
+    option redispatch 1
+    retries 3
 frontend lms
     bind 127.0.0.1:$BALANCER_PORT
     default_backend hosts
@@ -147,7 +156,8 @@ backend hosts
     http-check expect status 200
     # maxconn: each host takes a few requests at a time (gunicorn's sync workers serve one each);
     # the rest wait in HAProxy's queue, where a request for a host that dies goes to the other.
-    default-server inter 500ms fall 2 rise 2 maxconn 4
+    # A refused connection in real traffic takes the host out at once, before its next check.
+    default-server inter 500ms fall 2 rise 2 maxconn 4 observe layer4 error-limit 1 on-error mark-down
     # Which host answered: the driver counts requests and logins per host.
     http-response set-header X-Served-By %s
     server a $HOST_A:$APP_PORT check

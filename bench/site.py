@@ -41,13 +41,18 @@ def _app(url: str):
 
 def session_cookie(app, user) -> tuple[str, str]:
     """(Cookie header, CSRF token) of a session in which `user` has logged in, as after /login."""
-    from flask import session
+    from flask import g, session
     from flask_wtf.csrf import generate_csrf
 
     from lms.auth import sessions
 
-    with app.test_request_context("/login", method="POST"):
+    # From the address and without the User-Agent that wrk sends, so the session matches them.
+    with app.test_request_context("/login", method="POST", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         sessions.start(user)
+        # A browser stores the cookie each answer refreshes; wrk replays this one, so it is
+        # stamped as seen a few hours ahead, and the server has no reason to re-sign it.
+        session["seen"] += 4 * 3600
+        g.pop("csrf_token", None)  # a login starts a new CSRF secret: sign with the session's own
         token = generate_csrf()
         value = app.session_interface.get_signing_serializer(app).dumps(dict(session))
     return f"{app.config['SESSION_COOKIE_NAME']}={value}", token

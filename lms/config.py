@@ -110,6 +110,8 @@ def load() -> dict:
         # Level 4 compresses a lesson page to ~6 KB in ~0.4 ms of CPU; 5 saves 0.3 KB for 0.15 ms
         # more, on every page view (bench/README.md).
         "COMPRESS_BR_LEVEL": 4,
+        # How stale a worker's cached course content may be after a sync on another host.
+        "CONTENT_VERSION_SECONDS": float(os.environ.get("CONTENT_VERSION_SECONDS") or (2 if production else 0)),
         "LANGUAGES": ["en", "fr", "es"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),

@@ -7,9 +7,10 @@ nothing needs to be told. The caches are bounded (least recently used out first)
 memory stays flat however many learners and pages it serves.
 """
 import threading
+import time
 from collections import OrderedDict
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from sqlalchemy import event, select
 
 _MISSING = object()
@@ -49,6 +50,7 @@ class LRU:
 def clear_all() -> None:
     for cache in _ALL:
         cache.clear()
+    _latest.update(version=None, read_at=0.0)
 
 
 def watch(session_class, content_models: tuple) -> None:
@@ -63,17 +65,32 @@ def watch(session_class, content_models: tuple) -> None:
                 return
 
 
-def content_version() -> int:
-    """The content version, read once per request (or app context)."""
-    from lms.catalog.models import ContentVersion
-    from lms.extensions import db
+_latest = {"version": None, "read_at": 0.0}  # this process's last reading
 
+
+def content_version() -> int:
+    """The content version: read once per request (or app context), and in production at most
+    once every CONTENT_VERSION_SECONDS per process, so a sync reaches every worker within that
+    time without every page paying a query."""
     store = g._get_current_object() if has_app_context() else None
     version = getattr(store, "content_version", None)
     if version is None:
-        version = db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
+        version = _read_version()
         if store is not None:
             store.content_version = version
+    return version
+
+
+def _read_version() -> int:
+    from lms.catalog.models import ContentVersion
+    from lms.extensions import db
+
+    ttl = current_app.config.get("CONTENT_VERSION_SECONDS", 0) if has_app_context() else 0
+    now = time.monotonic()
+    if ttl and _latest["version"] is not None and now - _latest["read_at"] < ttl:
+        return _latest["version"]
+    version = db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
+    _latest.update(version=version, read_at=now)
     return version
 
 
@@ -89,6 +106,7 @@ def bump(now) -> int:
     row.version, row.synced_at = (row.version or 0) + 1, now
     db.session.flush()
     g.pop("content_version", None)
+    _latest.update(version=None, read_at=0.0)
     return row.version
 
 

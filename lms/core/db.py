@@ -1,12 +1,17 @@
 """Declarative base, naming convention and the SQLite connection policy."""
+import random
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
+
+BUSY_TIMEOUT_S = 10.0  # how long a SQLite writer waits for the write lock before failing
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -137,7 +142,7 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     # NORMAL in WAL mode keeps every committed transaction across an application crash;
     # only a power loss can drop the last commits. A conscious choice (README, durability).
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -150,4 +155,27 @@ def _sqlite_begin(connection):
         return
     # A read-then-write transaction under a plain BEGIN fails with "database is locked"
     # when another writer got there first; BEGIN IMMEDIATE takes the write lock up front.
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")
+    if _wants_immediate():
+        _begin_immediate(connection)
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _begin_immediate(connection, wait: float = BUSY_TIMEOUT_S) -> None:
+    """BEGIN IMMEDIATE, waiting for the write lock by polling every fraction of a millisecond.
+    SQLite's own busy handler sleeps 1, 2, 5, 10 ... 100 ms between tries, so under a crowd a
+    waiting worker sleeps long after the lock was released (writes here take ~1 ms)."""
+    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        deadline, pause = time.monotonic() + wait, 0.0002
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as error:
+                if "locked" not in str(error.orig) or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause * (0.5 + random.random()))  # jitter: waiters don't retry in step
+            pause = min(pause * 1.5, 0.005)
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.core.db import mark_write_transaction, utcnow
+from lms.core.db import mark_write_transaction, reads_first, utcnow, write_transaction
 from lms.core.errors import abort_with, render_error
 from lms.core.htmx import is_htmx
 from lms.extensions import db
@@ -92,16 +92,23 @@ def quiz(course_slug: str, quiz_slug: str):
 
 
 @bp.post("/courses/<course_slug>/quizzes/<quiz_slug>/start")
+@reads_first  # a room of learners starts together: only the insert holds the write lock
 def start(course_slug: str, quiz_slug: str):
     quiz, _course = _quiz_or_404(course_slug, quiz_slug)
     reason = permissions.start_refusal(current_user, quiz)
     if reason:
         abort_with(403, reason)
     shown_in = str(get_locale())  # the questions' language: the learner's, where the quiz has it
-    attempt = services.start_attempt(current_user, quiz, now=utcnow(),
-                                     language=shown_in if shown_in in (quiz.translations or {}) else "en")
-    db.session.commit()
-    return redirect(url_for(".attempt", attempt_id=attempt.id), 303)
+    language = shown_in if shown_in in (quiz.translations or {}) else "en"
+    time_up = None
+    with write_transaction():  # start_attempt reads the learner's attempts again under the lock
+        try:
+            attempt_id = services.start_attempt(current_user, quiz, now=utcnow(), language=language).id
+        except services.TimeUp as up:
+            time_up = up  # the overdue attempt it closed is committed with this transaction
+    if time_up is not None:
+        raise time_up
+    return redirect(url_for(".attempt", attempt_id=attempt_id), 303)
 
 
 @bp.get(ATTEMPT)
@@ -141,7 +148,9 @@ def submit(attempt_id: int):
         raise services.QuizError(400, _("Your answers could not be submitted: the form was "
                                         "incomplete. Reload the page and submit again."))
     attempt, now = _locked_or_404(attempt_id), utcnow()
-    if form.check.data == "1" and not rules.is_overdue(attempt, now):
+    # A finished attempt skips the unanswered-questions check: the same form sent again (its
+    # response was lost on the way) must reach submit_attempt, which knows it by its key.
+    if form.check.data == "1" and attempt.state != FINISHED and not rules.is_overdue(attempt, now):
         missing = services.check_before_submit(attempt, sequence=form.sequence.data, form=request.form, now=now)
         if missing:
             return _summary(attempt, missing)

@@ -376,6 +376,6 @@ def test_the_lesson_page_reads_without_the_write_lock_and_records_the_view_in_a_
     assert "INSERT" in lesson_page and "UPDATE" in lesson_page
     if db.engine.dialect.name == "sqlite":
         assert lesson_page[0] == "BEGIN" and lesson_page[1] == "SELECT"
-        write = lesson_page[lesson_page.index("BEGIN IMMEDIATE"):]
+        write = [s for s in lesson_page[lesson_page.index("BEGIN IMMEDIATE"):] if s != "PRAGMA"]
         assert write == ["BEGIN IMMEDIATE", "INSERT", "UPDATE"]         # only the writes hold the lock
         assert "BEGIN IMMEDIATE" not in seen[len(lesson_page):]       # the course page only reads

@@ -144,6 +144,23 @@ def test_submit_shows_the_result_and_a_replay_returns_the_same_result(world):
     assert len(h.responses(attempt_id)) == 6
 
 
+def test_the_answer_forms_own_submit_sent_again_returns_the_result(world):
+    """The attempt page's form carries check=1; a phone that lost the response sends it again."""
+    w = world()
+    attempt_id = h.start(w.client, w)
+    html = text(w.client.get(f"/attempts/{attempt_id}"))
+    first = h.submit(w.client, attempt_id, h.answers_for(attempt_id), html=html, check="1")
+    assert first.status_code == 303 and first.headers["Location"].endswith(f"/attempts/{attempt_id}/result")
+    replay = h.submit(w.client, attempt_id, h.answers_for(attempt_id), html=html, check="1")
+    assert replay.status_code == 303 and replay.headers["Location"] == first.headers["Location"]
+    other_key = h.submit(w.client, attempt_id, [], html=html, check="1", submit_key="another-form-key-1234")
+    assert other_key.status_code == 409
+    attempt = h.attempt(attempt_id)
+    assert attempt.state == FINISHED and attempt.score == 100.0
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)
+                             .where(QuizAttempt.quiz_id == attempt.quiz_id)) == 1
+
+
 def test_posts_to_a_finished_attempt_are_refused(world):
     w = world(types=["short"], questions=2)
     attempt_id = h.start(w.client, w)
