@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from lms.catalog.models import Course, Lesson, Question, Quiz
+from lms.core.content_cache import LRU, cached, content_version
 from lms.extensions import db
 from lms.quizzes import display, overrides, rules
 from lms.quizzes.models import IN_PROGRESS, QuestionResponse, QuizAttempt, QuizOverride
@@ -40,11 +41,21 @@ def open_attempt_of(user_id: int, quiz_id: int) -> QuizAttempt | None:
         QuizAttempt.user_id == user_id, QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == IN_PROGRESS))
 
 
+_POOLS, _QUESTIONS = LRU(256), LRU(8192)
+_COLUMNS = tuple(column.key for column in Question.__table__.columns)
+
+
+def _copy(question: Question) -> Question:
+    """A copy outside any session: questions are read-only between syncs, so each process keeps
+    them (lms.core.content_cache) instead of reading and decoding their JSON on every page."""
+    return Question(**{name: getattr(question, name) for name in _COLUMNS})
+
+
 def pool(quiz_id: int) -> list[Question]:
     """The questions an attempt may draw: the quiz's live questions in file order."""
-    return list(db.session.scalars(
+    return list(cached(_POOLS, (quiz_id,), lambda: tuple(_copy(q) for q in db.session.scalars(
         select(Question).where(Question.quiz_id == quiz_id, Question.archived.is_(False))
-        .order_by(Question.position, Question.id)))
+        .order_by(Question.position, Question.id)))))
 
 
 def pool_size(quiz_id: int) -> int:
@@ -53,10 +64,15 @@ def pool_size(quiz_id: int) -> int:
 
 
 def questions_by_id(ids) -> dict[int, Question]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    return {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    """Questions by id, archived ones included (an attempt keeps the questions it drew)."""
+    version = content_version()
+    found = {i: _QUESTIONS.get((version, i)) for i in ids}
+    missing = [i for i, question in found.items() if question is None]
+    if missing:
+        for question in db.session.scalars(select(Question).where(Question.id.in_(missing))):
+            found[question.id] = _copy(question)
+            _QUESTIONS.put((version, question.id), found[question.id])
+    return {i: q for i, q in found.items() if q is not None}
 
 
 def responses_of(attempt_id: int) -> dict[int, QuestionResponse]:
