@@ -101,7 +101,9 @@ def start(course_slug: str, quiz_slug: str):
     shown_in = str(get_locale())  # the questions' language: the learner's, where the quiz has it
     language = shown_in if shown_in in (quiz.translations or {}) else "en"
     time_up = None
-    with write_transaction():  # start_attempt reads the learner's attempts again under the lock
+    # start_attempt reads the learner's attempts afresh under the lock (none were loaded before);
+    # the learner and the quiz loaded above stay as they are.
+    with write_transaction(fresh=False):
         try:
             attempt_id = services.start_attempt(current_user, quiz, now=utcnow(), language=language).id
         except services.TimeUp as up:
