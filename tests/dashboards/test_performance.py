@@ -57,10 +57,11 @@ def test_query_counts_do_not_grow_with_the_cohort(app, client, make, login, coun
                 assert sum(int(row["Time on task (minutes)"]) for row in rows) > 0
     for name, by_size in counts.items():
         assert len(set(by_size.values())) == 1, f"{name}: {by_size}"
-    assert counts["dashboard"][10] <= 11, counts["dashboard"]    # the module funnel is one grouped query
+    # Ceilings include the content version read once per page (lms/core/content_cache.py).
+    assert counts["dashboard"][10] <= 12, counts["dashboard"]    # the module funnel is one grouped query
     # The drill-down is the busiest page (progress, attempts, answers, time, badges, reminders, overrides).
-    assert counts["learner"][10] <= 21, counts["learner"]
-    assert max(c[10] for name, c in counts.items() if name != "learner") <= 11, \
+    assert counts["learner"][10] <= 22, counts["learner"]
+    assert max(c[10] for name, c in counts.items() if name != "learner") <= 12, \
         " ".join(f"{name}={c[10]}" for name, c in counts.items())
 
 
